@@ -1,0 +1,1 @@
+"""k8sedu: a faithful, deterministic Kubernetes cluster simulator for learning."""
