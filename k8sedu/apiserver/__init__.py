@@ -1,0 +1,1 @@
+"""kube-apiserver: the only door to the store."""
