@@ -73,9 +73,9 @@ class Cluster:
         self._add_component(self.apiserver)
         self.api = Client(self, "kubernetes-admin", "kubernetes-admin", ("kubeadm:cluster-admins",))
         bootstrap(Client(self, "system:apiserver", "kube-apiserver", ("system:masters",)), self.control_plane.ip)
-        self._register(self.control_plane, node_cpu, node_memory, None, None, None)
         self.zones = list(zones or [])
         if not bare:
+            self._register(self.control_plane, node_cpu, node_memory, None, None, None)
             for i in range(nodes):
                 zone = self.zones[i % len(self.zones)] if self.zones else None
                 self.add_node(f"node-{i + 1}", cpu=node_cpu, memory=node_memory, zone=zone)
@@ -85,9 +85,7 @@ class Cluster:
     @classmethod
     def bare(cls, seed: int = 0, **kwargs) -> Cluster:
         """Only etcd and kube-apiserver, with the system namespaces and no nodes at all."""
-        cluster = cls(nodes=0, seed=seed, bare=True, **kwargs)
-        cluster.api.delete("nodes", "control-plane")
-        return cluster
+        return cls(nodes=0, seed=seed, bare=True, **kwargs)
 
     # -- time ---------------------------------------------------------------------------------
 

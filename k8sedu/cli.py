@@ -1,0 +1,40 @@
+"""The ``k8sedu`` command. Subcommands are added by the parts that need them (grade, serve, …)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from k8sedu import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="k8sedu", description="Learn how Kubernetes works inside.")
+    parser.add_argument("--version", action="version", version=f"k8sedu {__version__} (Kubernetes v1.34)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    kubectl = sub.add_parser("kubectl", help="run kubectl commands against a fresh simulated cluster")
+    kubectl.add_argument("--nodes", type=int, default=3)
+    kubectl.add_argument("--seed", type=int, default=0)
+    kubectl.add_argument("args", nargs=argparse.REMAINDER, help="e.g. get nodes -o wide")
+    args = parser.parse_args(argv)
+    if args.command == "kubectl":
+        return _kubectl(args)
+    parser.print_help()
+    return 0
+
+
+def _kubectl(args) -> int:
+    from k8sedu import Cluster, KubectlError
+
+    cluster = Cluster(nodes=args.nodes, seed=args.seed)
+    try:
+        out = cluster.kubectl(" ".join(args.args))
+    except KubectlError as e:
+        print(e.stderr, file=sys.stderr)
+        return e.exit_code
+    sys.stdout.write(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
