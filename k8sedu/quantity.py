@@ -16,6 +16,7 @@ accessors do; pod-level ``spec.resources`` and in-place resize status are not ta
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -32,7 +33,18 @@ ERR_SUFFIX = "unable to parse quantity's suffix"
 
 _DIGITS = "0123456789"
 _SUFFIX_CHARS = "eEinumkKMGTP"
-_DECIMAL_SUFFIXES = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_DECIMAL_SUFFIXES = {
+    "n": -9,
+    "u": -6,
+    "m": -3,
+    "": 0,
+    "k": 3,
+    "M": 6,
+    "G": 9,
+    "T": 12,
+    "P": 15,
+    "E": 18,
+}
 _BINARY_SUFFIXES = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL_BY_EXPONENT = {e: s for s, e in _DECIMAL_SUFFIXES.items()}
 _BINARY_BY_POWER = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]  # powers of 1024
@@ -62,6 +74,7 @@ class Quantity:
         return Quantity(value, self.format, self.text if value == self.value else "")
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # the same few strings are parsed all day long
 def parse(text: str | int | float) -> Quantity:
     """``resource.ParseQuantity``: the exact value, rounded up to nano precision.
 
@@ -338,7 +351,10 @@ def pod_requests(pod: dict, *, non_zero: bool = False) -> Resources:
     """
     defaults = {}
     if non_zero:
-        defaults = {"cpu": Fraction(DEFAULT_MILLI_CPU_REQUEST, 1000), "memory": Fraction(DEFAULT_MEMORY_REQUEST)}
+        defaults = {
+            "cpu": Fraction(DEFAULT_MILLI_CPU_REQUEST, 1000),
+            "memory": Fraction(DEFAULT_MEMORY_REQUEST),
+        }
     spec = pod.get("spec") or {}
     total = _aggregate(spec, lambda res: _requests_of(res, defaults))
     _add(total, _amounts(spec.get("overhead")))
