@@ -172,12 +172,12 @@ class APIServer(Component):
         strategy.prepare_create(res.plural, obj)
         if res.plural == "jobs":
             defaults.default_job_selector(obj)
-        self._validate(res, obj, None)
-        request["name"] = meta.get("name", "")
-        self.admission.run_validating(request)
         if res.plural == "services":
-            self._allocate(obj)
+            self._allocate(obj)  # the service registry's BeginCreate runs before validation
         try:
+            self._validate(res, obj, None)
+            request["name"] = meta.get("name", "")
+            self.admission.run_validating(request)
             return self._store_new(res, obj, ns)
         except Exception:
             if res.plural == "services":
@@ -393,7 +393,7 @@ def parse_selectors(res: Resource, label_selector: str | None, field_selector: s
         raise BadRequest(f"unable to parse requirement: {e}" if "unable to parse" not in str(e) else str(e)) from None
     fields = objects.parse_field_selector(field_selector) if field_selector else None
     if fields:
-        objects.field_matches(res.plural, {"metadata": {}}, fields)  # rejects unsupported fields
+        objects.check_field_selector(res.plural, fields)
     return labels, fields
 
 
