@@ -55,7 +55,8 @@ def test_a_node_made_through_the_api_is_only_an_object():
     body = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "paper"}, "status": {"capacity": {"cpu": "2"}}}
     cluster.api.create("nodes", body)
     cluster.run(600)
-    assert cluster.api.get("nodes", "paper")["status"] == {"capacity": {"cpu": "2"}}
+    # as given, plus SetDefaults_NodeStatus: allocatable defaults to capacity
+    assert cluster.api.get("nodes", "paper")["status"] == {"capacity": {"cpu": "2"}, "allocatable": {"cpu": "2"}}
 
 
 def test_add_and_remove_node():

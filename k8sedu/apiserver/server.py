@@ -209,6 +209,8 @@ class APIServer(Component):
         rv = meta.get("resourceVersion")
         if rv and rv != current["metadata"]["resourceVersion"]:
             raise conflict(res.plural, res.group, name)
+        if not rv:  # AllowUnconditionalUpdate: an update without resourceVersion is last-write-wins
+            meta["resourceVersion"] = current["metadata"]["resourceVersion"]
         old = decode(entry.data, int(current["metadata"]["resourceVersion"]))
         if sub == "status":
             obj = strategy.prepare_status_update(obj, old)
@@ -227,7 +229,12 @@ class APIServer(Component):
         """Write an updated object if it changed; delete it if it is deleted and unfinalized."""
         meta = obj["metadata"]
         current = entry.object
-        if meta.get("deletionTimestamp") and not meta.get("finalizers") and not _namespace_finalizers(res, obj):
+        if (
+            meta.get("deletionTimestamp")
+            and not meta.get("deletionGracePeriodSeconds")
+            and not meta.get("finalizers")
+            and not _namespace_finalizers(res, obj)
+        ):  # the last finalizer is gone and no grace period runs: delete for real
             return self._remove(res, current)
         data = encode(obj)
         if data == entry.data:
