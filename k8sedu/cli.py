@@ -9,10 +9,16 @@ from k8sedu import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="k8sedu", description="Learn how Kubernetes works inside.")
-    parser.add_argument("--version", action="version", version=f"k8sedu {__version__} (Kubernetes v1.34)")
+    parser = argparse.ArgumentParser(
+        prog="k8sedu", description="Learn how Kubernetes works inside."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"k8sedu {__version__} (Kubernetes v1.34)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    kubectl = sub.add_parser("kubectl", help="run kubectl commands against a fresh simulated cluster")
+    kubectl = sub.add_parser(
+        "kubectl", help="run kubectl commands against a fresh simulated cluster"
+    )
     kubectl.add_argument("--nodes", type=int, default=3)
     kubectl.add_argument("--seed", type=int, default=0)
     kubectl.add_argument("args", nargs=argparse.REMAINDER, help="e.g. get nodes -o wide")

@@ -27,7 +27,7 @@ from k8sedu.trace import Trace
 # Control-plane components besides etcd and kube-apiserver, by name → "module:Class".
 # A component's issue adds its line; the cluster starts whatever is listed, in this order.
 CONTROL_PLANE: dict[str, str] = {
-    "kube-controller-manager": "k8sedu.controllers.manager:ControllerManager",
+    # "kube-controller-manager": "k8sedu.controllers.manager:ControllerManager",
 }
 # Processes every worker runs, by name → "module:Class" (constructed with (cluster, host)).
 NODE_PROCESSES: dict[str, str] = {}
@@ -72,14 +72,17 @@ class Cluster:
         self.apiserver = APIServer(self)
         self._add_component(self.apiserver)
         self.api = Client(self, "kubernetes-admin", "kubernetes-admin", ("kubeadm:cluster-admins",))
-        bootstrap(Client(self, "system:apiserver", "kube-apiserver", ("system:masters",)), self.control_plane.ip)
+        bootstrap(
+            Client(self, "system:apiserver", "kube-apiserver", ("system:masters",)),
+            self.control_plane.ip,
+        )
         self.zones = list(zones or [])
         if not bare:
             self._register(self.control_plane, node_cpu, node_memory, None, None, None)
             for i in range(nodes):
                 zone = self.zones[i % len(self.zones)] if self.zones else None
                 self.add_node(f"node-{i + 1}", cpu=node_cpu, memory=node_memory, zone=zone)
-            for name, path in CONTROL_PLANE.items():
+            for path in CONTROL_PLANE.values():
                 self._add_component(_load(path)(self))
 
     @classmethod
@@ -163,8 +166,18 @@ class Cluster:
         return host
 
     def _register(self, host: Host, cpu, memory, labels, taints, zone) -> None:
-        body = node_object(host, cpu=cpu, memory=memory, labels=labels, taints=taints, zone=zone, now=self.timestamp())
-        Client(self, f"system:node:{host.name}", f"kubelet/{host.name}", ("system:nodes",)).create("nodes", body)
+        body = node_object(
+            host,
+            cpu=cpu,
+            memory=memory,
+            labels=labels,
+            taints=taints,
+            zone=zone,
+            now=self.timestamp(),
+        )
+        Client(self, f"system:node:{host.name}", f"kubelet/{host.name}", ("system:nodes",)).create(
+            "nodes", body
+        )
 
     def remove_node(self, name: str) -> None:
         """Stop the machine and delete its Node object."""
@@ -230,7 +243,12 @@ class Cluster:
 
 
 def _event_order(ev: dict) -> tuple:
-    when = ev.get("lastTimestamp") or ev.get("eventTime") or ev["metadata"].get("creationTimestamp") or ""
+    when = (
+        ev.get("lastTimestamp")
+        or ev.get("eventTime")
+        or ev["metadata"].get("creationTimestamp")
+        or ""
+    )
     return (objects.parse_timestamp(when) if when else 0.0, int(ev["metadata"]["resourceVersion"]))
 
 

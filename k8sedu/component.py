@@ -65,7 +65,9 @@ class Component:
     def schedule(self, delay: float, callback: Callable, *args: Any) -> Timer:
         return self._own(self.sim.schedule(delay, callback, *args))
 
-    def every(self, interval: float, callback: Callable, *args: Any, first: float | None = None) -> Timer:
+    def every(
+        self, interval: float, callback: Callable, *args: Any, first: float | None = None
+    ) -> Timer:
         return self._own(self.sim.every(interval, callback, *args, first=first))
 
     def own_watch(self, handle: Any) -> Any:

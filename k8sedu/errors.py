@@ -167,16 +167,21 @@ def _details(name: str, group: str, kind: str, causes: list | None = None) -> di
 
 def not_found(resource: str, group: str, name: str) -> NotFound:
     """``pods "web" not found`` / ``deployments.apps "web" not found``."""
-    return NotFound(f'{qualified(resource, group)} "{name}" not found', details=_details(name, group, resource))
+    return NotFound(
+        f'{qualified(resource, group)} "{name}" not found', details=_details(name, group, resource)
+    )
 
 
 def already_exists(resource: str, group: str, name: str) -> AlreadyExists:
     return AlreadyExists(
-        f'{qualified(resource, group)} "{name}" already exists', details=_details(name, group, resource)
+        f'{qualified(resource, group)} "{name}" already exists',
+        details=_details(name, group, resource),
     )
 
 
-OPTIMISTIC_LOCK = "the object has been modified; please apply your changes to the latest version and try again"
+OPTIMISTIC_LOCK = (
+    "the object has been modified; please apply your changes to the latest version and try again"
+)
 
 
 def conflict(resource: str, group: str, name: str, why: str = OPTIMISTIC_LOCK) -> Conflict:
@@ -191,7 +196,8 @@ def invalid(kind: str, group: str, name: str, errors: list[FieldError]) -> Inval
     text = str(errors[0]) if len(errors) == 1 else "[" + ", ".join(map(str, errors)) + "]"
     causes = [{"reason": e.reason, "message": e.body(), "field": e.field} for e in errors]
     return Invalid(
-        f'{qualified(kind, group)} "{name}" is invalid: {text}', details=_details(name, group, kind, causes)
+        f'{qualified(kind, group)} "{name}" is invalid: {text}',
+        details=_details(name, group, kind, causes),
     )
 
 

@@ -93,7 +93,11 @@ def node_object(
     node_taints = list(taints or [])
     if host.control_plane:
         node_taints.append({"key": CONTROL_PLANE_LABEL, "effect": "NoSchedule"})
-    spec = {"podCIDR": host.pod_cidr, "podCIDRs": [host.pod_cidr], "providerID": f"kind://docker/kind/{host.name}"}
+    spec = {
+        "podCIDR": host.pod_cidr,
+        "podCIDRs": [host.pod_cidr],
+        "providerID": f"kind://docker/kind/{host.name}",
+    }
     if node_taints:
         spec["taints"] = node_taints
     return {
@@ -102,7 +106,10 @@ def node_object(
         "metadata": {
             "name": host.name,
             "labels": node_labels,
-            "annotations": {"node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"},
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
         },
         "spec": spec,
         "status": {
@@ -145,10 +152,25 @@ def node_conditions(now: str, ready: bool = True) -> list[dict]:
         }
 
     return [
-        cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        cond(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
         cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        cond(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
         cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")
         if ready
-        else cond("Ready", "False", "KubeletNotReady", "container runtime status check may not have completed yet"),
+        else cond(
+            "Ready",
+            "False",
+            "KubeletNotReady",
+            "container runtime status check may not have completed yet",
+        ),
     ]

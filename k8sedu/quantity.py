@@ -199,6 +199,7 @@ def format_quantity(value: Fraction | int, fmt: str = DECIMAL_SI) -> str:
     return f"{sign}{mantissa}{suffix}"
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(text: str | int | float) -> str:
     """The string the API server stores for a ResourceList value such as a container request.
 

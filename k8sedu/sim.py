@@ -90,14 +90,18 @@ class Sim:
 
     def schedule(self, delay: float, callback: Callable, *args: Any, priority: int = 0) -> Timer:
         """Run ``callback(*args)`` ``delay`` seconds from now (0 = later at this same instant)."""
-        return self.schedule_at(self.now_ns + max(0, to_ns(delay)), callback, *args, priority=priority)
+        return self.schedule_at(
+            self.now_ns + max(0, to_ns(delay)), callback, *args, priority=priority
+        )
 
     def schedule_at(self, when_ns: int, callback: Callable, *args: Any, priority: int = 0) -> Timer:
         timer = Timer(max(when_ns, self.now_ns), callback, args, None)
         self._push(timer, priority)
         return timer
 
-    def every(self, interval: float, callback: Callable, *args: Any, first: float | None = None) -> Timer:
+    def every(
+        self, interval: float, callback: Callable, *args: Any, first: float | None = None
+    ) -> Timer:
         """Run ``callback(*args)`` every ``interval`` seconds, first after ``first`` (default: one interval)."""
         step = to_ns(interval)
         if step <= 0:

@@ -20,7 +20,9 @@ def test_nodes_counts_workers_plus_the_tainted_control_plane():
     assert sorted(nodes) == ["control-plane", "node-1", "node-2", "node-3"]
     cp = nodes["control-plane"]
     assert cp["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] == ""
-    assert cp["spec"]["taints"] == [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
+    assert cp["spec"]["taints"] == [
+        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+    ]
     worker = nodes["node-2"]
     assert worker["status"]["capacity"]["cpu"] == "4"
     assert worker["status"]["allocatable"]["memory"] == "8Gi"
@@ -34,7 +36,10 @@ def test_nodes_counts_workers_plus_the_tainted_control_plane():
 
 def test_zones_spread_workers_round_robin():
     cluster = k.Cluster(nodes=3, zones=["a", "b"])
-    zones = [cluster.api.get("nodes", f"node-{i}")["metadata"]["labels"]["topology.kubernetes.io/zone"] for i in (1, 2, 3)]
+    zones = [
+        cluster.api.get("nodes", f"node-{i}")["metadata"]["labels"]["topology.kubernetes.io/zone"]
+        for i in (1, 2, 3)
+    ]
     assert zones == ["a", "b", "a"]
 
 
@@ -52,11 +57,19 @@ def test_bare_cluster_has_only_the_system_namespaces_and_no_nodes():
 
 def test_a_node_made_through_the_api_is_only_an_object():
     cluster = k.Cluster.bare()
-    body = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "paper"}, "status": {"capacity": {"cpu": "2"}}}
+    body = {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": "paper"},
+        "status": {"capacity": {"cpu": "2"}},
+    }
     cluster.api.create("nodes", body)
     cluster.run(600)
     # as given, plus SetDefaults_NodeStatus: allocatable defaults to capacity
-    assert cluster.api.get("nodes", "paper")["status"] == {"capacity": {"cpu": "2"}, "allocatable": {"cpu": "2"}}
+    assert cluster.api.get("nodes", "paper")["status"] == {
+        "capacity": {"cpu": "2"},
+        "allocatable": {"cpu": "2"},
+    }
 
 
 def test_add_and_remove_node():
@@ -94,12 +107,17 @@ def trace_of(cluster):
 def test_same_seed_same_history():
     a, b = story(5), story(5)
     assert trace_of(a) == trace_of(b)
-    assert [p["metadata"]["uid"] for p in a.api.list("pods")] == [p["metadata"]["uid"] for p in b.api.list("pods")]
+    assert [p["metadata"]["uid"] for p in a.api.list("pods")] == [
+        p["metadata"]["uid"] for p in b.api.list("pods")
+    ]
 
 
 def test_different_seed_different_uids():
     a, b = story(1), story(2)
-    assert a.api.get("pods", "web-0")["metadata"]["uid"] != b.api.get("pods", "web-0")["metadata"]["uid"]
+    assert (
+        a.api.get("pods", "web-0")["metadata"]["uid"]
+        != b.api.get("pods", "web-0")["metadata"]["uid"]
+    )
 
 
 def test_snapshot_restores_an_identical_future():

@@ -30,7 +30,10 @@ NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_SECONDS = 300
 
-SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+SYSTEM_PRIORITY_CLASSES = {
+    "system-node-critical": 2000001000,
+    "system-cluster-critical": 2000000000,
+}
 
 
 @dataclass
@@ -63,7 +66,9 @@ class Admission:
             AdmissionPlugin("ResourceQuota", validate=self.resource_quota),
         ]
 
-    def register(self, name: str, mutate: Plugin | None = None, validate: Plugin | None = None) -> None:
+    def register(
+        self, name: str, mutate: Plugin | None = None, validate: Plugin | None = None
+    ) -> None:
         """Add (or replace, by name) a plugin; it runs after the built-in ones."""
         self.unregister(name)
         self.plugins.append(AdmissionPlugin(name, mutate, validate))
@@ -101,15 +106,22 @@ class Admission:
             return
         entry = self.server.cache.get("namespaces", ns)
         if entry is None:
-            raise NotFound(f'namespaces "{ns}" not found', details={"name": ns, "kind": "namespaces"})
+            raise NotFound(
+                f'namespaces "{ns}" not found', details={"name": ns, "kind": "namespaces"}
+            )
         if entry.object.get("status", {}).get("phase") == "Terminating" and res != "events":
             raise forbidden(
-                request, f"unable to create new content in namespace {ns} because it is being terminated"
+                request,
+                f"unable to create new content in namespace {ns} because it is being terminated",
             )
 
     def priority(self, request: dict) -> None:
         """Resolve ``priorityClassName`` to ``priority`` and ``preemptionPolicy`` (pods only)."""
-        if request["resource"]["resource"] != "pods" or request["operation"] != "CREATE" or request["subResource"]:
+        if (
+            request["resource"]["resource"] != "pods"
+            or request["operation"] != "CREATE"
+            or request["subResource"]
+        ):
             return
         spec = request["object"]["spec"]
         name = spec.get("priorityClassName")
@@ -124,7 +136,9 @@ class Admission:
         if entry is None:
             raise forbidden(request, f"no PriorityClass with name {name} was found")
         spec["priority"] = entry.object.get("value", 0)
-        spec.setdefault("preemptionPolicy", entry.object.get("preemptionPolicy", "PreemptLowerPriority"))
+        spec.setdefault(
+            "preemptionPolicy", entry.object.get("preemptionPolicy", "PreemptLowerPriority")
+        )
 
     def _global_default_priority_class(self) -> dict | None:
         for entry in self.server.cache.objects["priorityclasses"].values():
@@ -134,7 +148,11 @@ class Admission:
 
     def limit_ranger(self, request: dict) -> None:
         """Default container requests/limits from the namespace's LimitRanges (type Container)."""
-        if request["resource"]["resource"] != "pods" or request["operation"] != "CREATE" or request["subResource"]:
+        if (
+            request["resource"]["resource"] != "pods"
+            or request["operation"] != "CREATE"
+            or request["subResource"]
+        ):
             return
         ranges = [
             e.object
@@ -155,10 +173,18 @@ class Admission:
 
     def resource_quota(self, request: dict) -> None:
         """Reject a pod that would take the namespace over a ResourceQuota's hard limits."""
-        if request["resource"]["resource"] != "pods" or request["operation"] != "CREATE" or request["subResource"]:
+        if (
+            request["resource"]["resource"] != "pods"
+            or request["operation"] != "CREATE"
+            or request["subResource"]
+        ):
             return
         ns = request["namespace"]
-        quotas = [e.object for k, e in sorted(self.server.cache.objects["resourcequotas"].items()) if k.startswith(ns + "/")]
+        quotas = [
+            e.object
+            for k, e in sorted(self.server.cache.objects["resourcequotas"].items())
+            if k.startswith(ns + "/")
+        ]
         if not quotas:
             return
         pod_usage = _pod_quota_usage(request["object"])
@@ -168,21 +194,25 @@ class Admission:
             over = [
                 name
                 for name in sorted(hard)
-                if name in pod_usage and used.get(name, 0) + pod_usage[name] > _amount(name, hard[name])
+                if name in pod_usage
+                and used.get(name, 0) + pod_usage[name] > _amount(name, hard[name])
             ]
             if over:
-                fmt = lambda values: ",".join(f"{n}={_show(n, values.get(n, 0))}" for n in over)  # noqa: E731
                 limited = ",".join(f"{n}={hard[n]}" for n in over)
                 raise forbidden(
                     request,
-                    f"exceeded quota: {quota['metadata']['name']}, requested: {fmt(pod_usage)}, "
-                    f"used: {fmt(used)}, limited: {limited}",
+                    f"exceeded quota: {quota['metadata']['name']}, requested: {_amounts(over, pod_usage)}, "
+                    f"used: {_amounts(over, used)}, limited: {limited}",
                 )
 
 
 def default_toleration_seconds(request: dict) -> None:
     """Give every pod 300 s to tolerate not-ready and unreachable nodes, unless it already does."""
-    if request["resource"]["resource"] != "pods" or request["operation"] != "CREATE" or request["subResource"]:
+    if (
+        request["resource"]["resource"] != "pods"
+        or request["operation"] != "CREATE"
+        or request["subResource"]
+    ):
         return
     spec = request["object"]["spec"]
     tolerations = spec.get("tolerations") or []
@@ -202,7 +232,9 @@ def default_toleration_seconds(request: dict) -> None:
 
 def _tolerates_no_execute(t: dict, key: str) -> bool:
     # a toleration with an empty key or empty effect matches any key or effect
-    return (not t.get("key") or t.get("key") == key) and (not t.get("effect") or t.get("effect") == "NoExecute")
+    return (not t.get("key") or t.get("key") == key) and (
+        not t.get("effect") or t.get("effect") == "NoExecute"
+    )
 
 
 # -- quota accounting (simplified: pods and their compute requests/limits) -------------------
@@ -215,7 +247,15 @@ def _amount(name: str, value) -> int:
 
 
 def _show(name: str, amount: int) -> str:
-    return f"{amount}m" if name.endswith("cpu") and amount % 1000 else str(amount // 1000 if name.endswith("cpu") else amount)
+    return (
+        f"{amount}m"
+        if name.endswith("cpu") and amount % 1000
+        else str(amount // 1000 if name.endswith("cpu") else amount)
+    )
+
+
+def _amounts(names: list[str], values: dict[str, int]) -> str:
+    return ",".join(f"{n}={_show(n, values.get(n, 0))}" for n in names)
 
 
 def _pod_quota_usage(pod: dict) -> dict[str, int]:

@@ -62,12 +62,20 @@ class Allocator:
             except ValueError:
                 raise AllocationError(_ip_error(requested, "must be a valid IP address")) from None
             if ipaddress.ip_address(requested) not in SERVICE_CIDR:
-                raise AllocationError(_ip_error(
-                    requested, f"failed to allocate IP {requested}: the provided IP ({requested}) "
-                    f"is not in the valid range. The range of valid IPs is {SERVICE_CIDR}"
-                ))
+                raise AllocationError(
+                    _ip_error(
+                        requested,
+                        f"failed to allocate IP {requested}: the provided IP ({requested}) "
+                        f"is not in the valid range. The range of valid IPs is {SERVICE_CIDR}",
+                    )
+                )
             if value in self.ips:
-                raise AllocationError(_ip_error(requested, f"failed to allocate IP {requested}: provided IP is already allocated"))
+                raise AllocationError(
+                    _ip_error(
+                        requested,
+                        f"failed to allocate IP {requested}: provided IP is already allocated",
+                    )
+                )
             self.ips.add(value)
             return requested
         while True:
@@ -79,13 +87,19 @@ class Allocator:
     def allocate_port(self, requested: int | None, index: int) -> int:
         if requested:
             if requested in self.ports:
-                raise AllocationError(_port_error(index, requested, "provided port is already allocated"))
+                raise AllocationError(
+                    _port_error(index, requested, "provided port is already allocated")
+                )
             self.ports.add(requested)
             return requested
         if len(self.ports) >= NODE_PORT_SIZE:
             raise AllocationError(_port_error(index, 0, "range is full"))
         while True:
-            value = NODE_PORT_BASE + self._port_static + self.rng.randrange(NODE_PORT_SIZE - self._port_static)
+            value = (
+                NODE_PORT_BASE
+                + self._port_static
+                + self.rng.randrange(NODE_PORT_SIZE - self._port_static)
+            )
             if value not in self.ports:
                 self.ports.add(value)
                 return value

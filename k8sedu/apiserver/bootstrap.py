@@ -19,7 +19,11 @@ API_PORT = 6443
 def bootstrap(client, apiserver_ip: str) -> None:
     """Create the objects every cluster starts with (idempotent)."""
     for ns in SYSTEM_NAMESPACES:
-        _ensure(client, "namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        _ensure(
+            client,
+            "namespaces",
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}},
+        )
     for name, value in SYSTEM_PRIORITY_CLASSES.items():
         _ensure(
             client,
@@ -47,7 +51,9 @@ def bootstrap(client, apiserver_ip: str) -> None:
             },
             "spec": {
                 "clusterIP": KUBERNETES_SERVICE_IP,
-                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": API_PORT}],
+                "ports": [
+                    {"name": "https", "port": 443, "protocol": "TCP", "targetPort": API_PORT}
+                ],
                 "sessionAffinity": "None",
                 "type": "ClusterIP",
             },

@@ -20,7 +20,15 @@ from k8sedu.apiserver.registry import resource
 from k8sedu.apiserver.server import ListResult
 from k8sedu.errors import APIError, BadRequest, ConnectionRefused, InternalError, MethodNotAllowed
 
-OK = {"create": 201, "get": 200, "list": 200, "update": 200, "patch": 200, "delete": 200, "watch": 200}
+OK = {
+    "create": 201,
+    "get": 200,
+    "list": 200,
+    "update": 200,
+    "patch": 200,
+    "delete": 200,
+    "watch": 200,
+}
 
 
 class Client:
@@ -50,7 +58,12 @@ class Client:
 
     def _audit(self, verb: str, resource_name: str, key: str, code: int) -> None:
         self.cluster.trace.record(
-            self.cluster.sim.now, self.component, verb, resource_name, key, {"user": self.user, "code": code}
+            self.cluster.sim.now,
+            self.component,
+            verb,
+            resource_name,
+            key,
+            {"user": self.user, "code": code},
         )
 
     def _call(self, verb: str, resource_name: str, key: str, fn: Callable, *args, **kwargs):
@@ -72,12 +85,28 @@ class Client:
         ns = (meta.get("namespace") or namespace or "default") if res.namespaced else None
         key = _key(ns, meta.get("name") or meta.get("generateName", ""))
         if sub == "binding":
-            return self._call("create", resource_name, key, subresources.bind, server, res, body, ns)
+            return self._call(
+                "create", resource_name, key, subresources.bind, server, res, body, ns
+            )
         if sub == "eviction":
-            return self._call("create", resource_name, key, subresources.evict, server, res, body, ns, self.user_info)
+            return self._call(
+                "create",
+                resource_name,
+                key,
+                subresources.evict,
+                server,
+                res,
+                body,
+                ns,
+                self.user_info,
+            )
         if sub:
-            raise MethodNotAllowed(f"the server does not allow this method on the requested resource")
-        return self._call("create", resource_name, key, server.create, res, body, ns, self.user_info)
+            raise MethodNotAllowed(
+                "the server does not allow this method on the requested resource"
+            )
+        return self._call(
+            "create", resource_name, key, server.create, res, body, ns, self.user_info
+        )
 
     def get(self, resource_name: str, name: str, namespace: str = "default") -> dict:
         server = self._server()
@@ -103,7 +132,15 @@ class Client:
         res = resource(resource_name)
         ns = namespace if res.namespaced else None
         return self._call(
-            "list", resource_name, ns or "", server.list, res, ns, label_selector, field_selector, copy=not shared
+            "list",
+            resource_name,
+            ns or "",
+            server.list,
+            res,
+            ns,
+            label_selector,
+            field_selector,
+            copy=not shared,
         )
 
     def update(self, resource_name: str, body: dict, namespace: str | None = None) -> dict:
@@ -114,10 +151,31 @@ class Client:
         ns = (meta.get("namespace") or namespace or "default") if res.namespaced else None
         key = _key(ns, meta.get("name", ""))
         if sub == "scale":
-            return self._call("update", resource_name, key, subresources.update_scale, server, res, body, ns, self.user_info)
+            return self._call(
+                "update",
+                resource_name,
+                key,
+                subresources.update_scale,
+                server,
+                res,
+                body,
+                ns,
+                self.user_info,
+            )
         if sub == "finalize":
-            return self._call("update", resource_name, key, subresources.finalize_namespace, server, res, body, self.user_info)
-        return self._call("update", resource_name, key, server.update, res, body, ns, self.user_info, sub)
+            return self._call(
+                "update",
+                resource_name,
+                key,
+                subresources.finalize_namespace,
+                server,
+                res,
+                body,
+                self.user_info,
+            )
+        return self._call(
+            "update", resource_name, key, server.update, res, body, ns, self.user_info, sub
+        )
 
     def patch(
         self,
@@ -140,7 +198,9 @@ class Client:
             if sub == "scale":
                 return subresources.update_scale(server, res, patched, ns, self.user_info)
             if not patched.get("metadata", {}).get("resourceVersion"):
-                patched.setdefault("metadata", {})["resourceVersion"] = current["metadata"]["resourceVersion"]
+                patched.setdefault("metadata", {})["resourceVersion"] = current["metadata"][
+                    "resourceVersion"
+                ]
             return server.update(res, patched, ns, self.user_info, sub)
 
         return self._call("patch", resource_name, key, apply)
@@ -159,8 +219,17 @@ class Client:
         res = resource(resource_name)
         ns = namespace if res.namespaced else None
         return self._call(
-            "delete", resource_name, _key(ns, name), server.delete, res, name, ns, self.user_info,
-            grace_period, propagation_policy, preconditions,
+            "delete",
+            resource_name,
+            _key(ns, name),
+            server.delete,
+            res,
+            name,
+            ns,
+            self.user_info,
+            grace_period,
+            propagation_policy,
+            preconditions,
         )
 
     def watch(
@@ -179,8 +248,18 @@ class Client:
         server = self._server()
         res = resource(resource_name)
         return self._call(
-            "watch", resource_name, namespace or "", server.watch, res, handler, namespace, resource_version,
-            label_selector, field_selector, copies=not shared, component=self.component,
+            "watch",
+            resource_name,
+            namespace or "",
+            server.watch,
+            res,
+            handler,
+            namespace,
+            resource_version,
+            label_selector,
+            field_selector,
+            copies=not shared,
+            component=self.component,
         )
 
     # -- helpers over subresources -------------------------------------------------------------
@@ -195,7 +274,11 @@ class Client:
         return self.create("pods/binding", body, namespace)
 
     def evict(self, pod: str, namespace: str = "default", grace_period: int | None = None) -> dict:
-        body = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": pod, "namespace": namespace}}
+        body = {
+            "apiVersion": "policy/v1",
+            "kind": "Eviction",
+            "metadata": {"name": pod, "namespace": namespace},
+        }
         if grace_period is not None:
             body["deleteOptions"] = {"gracePeriodSeconds": grace_period}
         return self.create("pods/eviction", body, namespace)

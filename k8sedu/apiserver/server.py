@@ -83,7 +83,11 @@ class APIServer(Component):
         entry = self.cache.get(res.plural, self._key(res, name, namespace))
         if entry is None:
             raise not_found(res.plural, res.group, name)
-        return decode(entry.data, int(entry.object["metadata"]["resourceVersion"])) if copy else entry.object
+        return (
+            decode(entry.data, int(entry.object["metadata"]["resourceVersion"]))
+            if copy
+            else entry.object
+        )
 
     def list(
         self,
@@ -102,7 +106,9 @@ class APIServer(Component):
                 continue
             if fields is not None and not objects.field_matches(res.plural, obj, fields):
                 continue
-            result.append(decode(entry.data, int(obj["metadata"]["resourceVersion"])) if copy else obj)
+            result.append(
+                decode(entry.data, int(obj["metadata"]["resourceVersion"])) if copy else obj
+            )
         result.resource_version = str(self.cache.revision)
         return result
 
@@ -133,7 +139,9 @@ class APIServer(Component):
             try:
                 start = int(resource_version)
             except ValueError:
-                raise BadRequest(f'invalid resource version: strconv.ParseUint: parsing "{resource_version}": invalid syntax') from None
+                raise BadRequest(
+                    f'invalid resource version: strconv.ParseUint: parsing "{resource_version}": invalid syntax'
+                ) from None
             backlog = []
             for change in self.cache.changes_after(start):
                 if change.resource == res.plural:
@@ -147,13 +155,17 @@ class APIServer(Component):
 
     # -- writes -----------------------------------------------------------------------------
 
-    def create(self, res: Resource, body: dict, namespace: str | None, user: dict, sub: str = "") -> dict:
+    def create(
+        self, res: Resource, body: dict, namespace: str | None, user: dict, sub: str = ""
+    ) -> dict:
         obj = self._decode_body(res, body)
         meta = obj.setdefault("metadata", {})
         if res.namespaced:
             ns = meta.get("namespace") or namespace or "default"
             if namespace and meta.get("namespace") and meta["namespace"] != namespace:
-                raise BadRequest("the namespace of the provided object does not match the namespace sent on the request")
+                raise BadRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request"
+                )
             meta["namespace"] = ns
         else:
             meta.pop("namespace", None)
@@ -166,7 +178,9 @@ class APIServer(Component):
         obj = request["object"]
         meta = obj["metadata"]
         if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = objects.generate_name(meta["generateName"], self.sim.rng("apiserver/names"))
+            meta["name"] = objects.generate_name(
+                meta["generateName"], self.sim.rng("apiserver/names")
+            )
         meta["uid"] = objects.new_uid(self.sim.rng("apiserver/uid"))
         meta["creationTimestamp"] = self.cluster.timestamp()
         strategy.prepare_create(res.plural, obj)
@@ -195,7 +209,9 @@ class APIServer(Component):
             raise already_exists(res.plural, res.group, name)
         return self._committed(res, self._key(res, name, ns), obj, data, None)
 
-    def update(self, res: Resource, body: dict, namespace: str | None, user: dict, sub: str = "") -> dict:
+    def update(
+        self, res: Resource, body: dict, namespace: str | None, user: dict, sub: str = ""
+    ) -> dict:
         obj = self._decode_body(res, body)
         meta = obj.setdefault("metadata", {})
         name = meta.get("name") or ""
@@ -240,10 +256,16 @@ class APIServer(Component):
         if data == entry.data:
             return decode(entry.data, int(current["metadata"]["resourceVersion"]))
         key = res.key(meta["name"], meta.get("namespace"))
-        ok, _ = self.etcd.txn([(key, "mod_revision", "==", int(current["metadata"]["resourceVersion"]))], [("put", key, data)], [])
+        ok, _ = self.etcd.txn(
+            [(key, "mod_revision", "==", int(current["metadata"]["resourceVersion"]))],
+            [("put", key, data)],
+            [],
+        )
         if not ok:
             raise conflict(res.plural, res.group, meta["name"])
-        return self._committed(res, self._key(res, meta["name"], meta.get("namespace")), obj, data, current)
+        return self._committed(
+            res, self._key(res, meta["name"], meta.get("namespace")), obj, data, current
+        )
 
     def _committed(self, res: Resource, key: str, obj: dict, data: str, old: dict | None) -> dict:
         revision = self.etcd.revision
@@ -269,9 +291,15 @@ class APIServer(Component):
         current = entry.object
         meta = current["metadata"]
         for field in ("uid", "resourceVersion"):
-            if preconditions and preconditions.get(field) and preconditions[field] != meta.get(field):
+            if (
+                preconditions
+                and preconditions.get(field)
+                and preconditions[field] != meta.get(field)
+            ):
                 raise conflict(
-                    res.plural, res.group, name,
+                    res.plural,
+                    res.group,
+                    name,
                     f"Precondition failed: {field.upper() if field == 'uid' else 'ResourceVersion'} in precondition: "
                     f"{preconditions[field]}, {field.upper() if field == 'uid' else 'ResourceVersion'} in object meta: {meta.get(field)}",
                 )
@@ -288,21 +316,30 @@ class APIServer(Component):
         grace = self._grace(res, obj, grace_period)
         if grace == 0 and not finalizers and not _namespace_finalizers(res, obj):
             return self._remove(res, current)
-        if not new_meta.get("deletionTimestamp") or (grace is not None and grace < (new_meta.get("deletionGracePeriodSeconds") or 0)):
+        if not new_meta.get("deletionTimestamp") or (
+            grace is not None and grace < (new_meta.get("deletionGracePeriodSeconds") or 0)
+        ):
             new_meta["deletionTimestamp"] = self.cluster.timestamp(grace or 0)
             new_meta["deletionGracePeriodSeconds"] = grace or 0
         if finalizers:
             new_meta["finalizers"] = finalizers
         if res.plural == "namespaces":
             obj.setdefault("status", {})["phase"] = "Terminating"
-        return self._store_update(res, obj, entry) if grace or finalizers or _namespace_finalizers(res, obj) else self._remove(res, current)
+        return (
+            self._store_update(res, obj, entry)
+            if grace or finalizers or _namespace_finalizers(res, obj)
+            else self._remove(res, current)
+        )
 
     def _grace(self, res: Resource, pod: dict, requested: int | None) -> int:
         """Graceful deletion applies to bound, non-terminal pods only (``CheckGracefulDelete``)."""
         if res.plural != "pods":
             return 0
         spec = pod.get("spec", {})
-        if not spec.get("nodeName") or pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+        if not spec.get("nodeName") or pod.get("status", {}).get("phase") in (
+            "Succeeded",
+            "Failed",
+        ):
             return 0
         if requested is not None:
             return max(0, int(requested))
@@ -311,10 +348,14 @@ class APIServer(Component):
     def _remove(self, res: Resource, current: dict) -> dict:
         meta = current["metadata"]
         key = res.key(meta["name"], meta.get("namespace"))
-        ok, _ = self.etcd.txn([(key, "mod_revision", "==", int(meta["resourceVersion"]))], [("delete", key)], [])
+        ok, _ = self.etcd.txn(
+            [(key, "mod_revision", "==", int(meta["resourceVersion"]))], [("delete", key)], []
+        )
         if not ok:
             raise conflict(res.plural, res.group, meta["name"])
-        change = self.cache.remove(res.plural, self._key(res, meta["name"], meta.get("namespace")), self.etcd.revision)
+        change = self.cache.remove(
+            res.plural, self._key(res, meta["name"], meta.get("namespace")), self.etcd.revision
+        )
         if res.plural == "services":
             self.allocator.release(current)
         self.watchers.publish(change)
@@ -328,7 +369,9 @@ class APIServer(Component):
 
     def _decode_body(self, res: Resource, body: dict) -> dict:
         if not isinstance(body, dict):
-            raise BadRequest(f"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
+            raise BadRequest(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"
+            )
         obj = copy_of(body)
         kind, api_version = obj.get("kind"), obj.get("apiVersion")
         if kind is None and api_version is None:
@@ -338,7 +381,7 @@ class APIServer(Component):
                 f"the API version in the data ({api_version}) does not match the expected API version ({res.api_version})"
                 if kind == res.kind
                 else f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: '
-                f"no kind \"{kind}\" is registered for version \"{api_version}\""
+                f'no kind "{kind}" is registered for version "{api_version}"'
             )
         schema.strict_decode(res.kind, obj)
         return obj
@@ -366,7 +409,9 @@ class APIServer(Component):
                 self.allocator.release(t)
             raise invalid("Service", "", svc["metadata"].get("name", ""), e.errors) from None
 
-    def _review(self, res: Resource, op: str, obj: dict | None, old: dict | None, user: dict, sub: str) -> dict:
+    def _review(
+        self, res: Resource, op: str, obj: dict | None, old: dict | None, user: dict, sub: str
+    ) -> dict:
         meta = (obj or old)["metadata"]
         return {
             "uid": "",
@@ -397,7 +442,9 @@ def parse_selectors(res: Resource, label_selector: str | None, field_selector: s
     try:
         labels = objects.parse_selector(label_selector) if label_selector else None
     except ValueError as e:
-        raise BadRequest(f"unable to parse requirement: {e}" if "unable to parse" not in str(e) else str(e)) from None
+        raise BadRequest(
+            f"unable to parse requirement: {e}" if "unable to parse" not in str(e) else str(e)
+        ) from None
     fields = objects.parse_field_selector(field_selector) if field_selector else None
     if fields:
         objects.check_field_selector(res.plural, fields)

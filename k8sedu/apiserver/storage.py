@@ -95,7 +95,9 @@ class WatchCache:
         """Apply writes that reached etcd without going through this server; return them."""
         if self.etcd.revision == self.revision:
             return []
-        from k8sedu.etcd import Compacted  # a sibling package; imported late to keep import order simple
+        from k8sedu.etcd import (
+            Compacted,  # a sibling package; imported late to keep import order simple
+        )
 
         try:
             events = self.etcd.events_since(self.revision + 1, "/registry/")
@@ -115,26 +117,36 @@ class WatchCache:
                     continue
                 del table[key]
                 gone_obj = decode(old.data, ev.kv.mod_revision)
-                changes.append(self.remember(res.plural, "DELETED", gone_obj, old.object, ev.kv.mod_revision))
+                changes.append(
+                    self.remember(res.plural, "DELETED", gone_obj, old.object, ev.kv.mod_revision)
+                )
             else:
                 obj = _safe_decode(ev.kv.value, ev.kv.mod_revision)
                 if obj is None:
                     continue
                 table[key] = Entry(obj, ev.kv.value)
                 kind = "MODIFIED" if old is not None else "ADDED"
-                changes.append(self.remember(res.plural, kind, obj, old and old.object, ev.kv.mod_revision))
+                changes.append(
+                    self.remember(res.plural, kind, obj, old and old.object, ev.kv.mod_revision)
+                )
         self.revision = self.etcd.revision
         return changes
 
-    def remember(self, resource: str, type_: str, obj: dict, old: dict | None, revision: int) -> Change:
+    def remember(
+        self, resource: str, type_: str, obj: dict, old: dict | None, revision: int
+    ) -> Change:
         change = Change(revision, resource, type_, obj, old)
         self.history.append(change)
         self.revision = max(self.revision, revision)
         return change
 
-    def put(self, resource: str, key: str, obj: dict, data: str, revision: int, old: dict | None) -> Change:
+    def put(
+        self, resource: str, key: str, obj: dict, data: str, revision: int, old: dict | None
+    ) -> Change:
         self.objects[resource][key] = Entry(obj, data)
-        return self.remember(resource, "MODIFIED" if old is not None else "ADDED", obj, old, revision)
+        return self.remember(
+            resource, "MODIFIED" if old is not None else "ADDED", obj, old, revision
+        )
 
     def remove(self, resource: str, key: str, revision: int) -> Change:
         old = self.objects[resource].pop(key)

@@ -51,17 +51,23 @@ def qos_class(pod: dict) -> str:
     guaranteed = True
     for c in containers:
         res = c.get("resources") or {}
-        c_req = {n: _value(n, v) for n, v in (res.get("requests") or {}).items() if n in ("cpu", "memory")}
-        c_lim = {n: _value(n, v) for n, v in (res.get("limits") or {}).items() if n in ("cpu", "memory")}
+        c_req = {
+            n: _value(n, v)
+            for n, v in (res.get("requests") or {}).items()
+            if n in ("cpu", "memory")
+        }
+        c_lim = {
+            n: _value(n, v) for n, v in (res.get("limits") or {}).items() if n in ("cpu", "memory")
+        }
         for n, v in c_req.items():
             if v:
                 requests[n] = requests.get(n, 0) + v
         for n, v in c_lim.items():
             if v:
                 limits[n] = limits.get(n, 0) + v
-        if set(c_lim) != {"cpu", "memory"}:
-            guaranteed = False
-        elif any(c_req.get(n, c_lim[n]) != c_lim[n] for n in c_lim):
+        if set(c_lim) != {"cpu", "memory"} or any(
+            c_req.get(n, c_lim[n]) != c_lim[n] for n in c_lim
+        ):
             guaranteed = False
     if not requests and not limits:
         return "BestEffort"
@@ -81,7 +87,14 @@ def prepare_create(resource: str, obj: dict) -> None:
         obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj)}
     elif resource == "namespaces":
         obj["status"] = {"phase": "Active"}
-    elif resource in ("deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "horizontalpodautoscalers"):
+    elif resource in (
+        "deployments",
+        "replicasets",
+        "daemonsets",
+        "statefulsets",
+        "jobs",
+        "horizontalpodautoscalers",
+    ):
         obj.pop("status", None)
         if resource != "jobs":
             obj["status"] = {}

@@ -33,10 +33,14 @@ def bind(server: APIServer, pods: Resource, body: dict, namespace: str | None) -
         raise not_found("pods", "", name)
     pod = decode(entry.data, int(entry.object["metadata"]["resourceVersion"]))
     if pod["metadata"].get("deletionTimestamp"):
-        raise conflict("pods/binding", "", name, f"pod {name} is being deleted, cannot be assigned to a host")
+        raise conflict(
+            "pods/binding", "", name, f"pod {name} is being deleted, cannot be assigned to a host"
+        )
     if pod["spec"].get("nodeName"):
         raise conflict(
-            "pods/binding", "", name,
+            "pods/binding",
+            "",
+            name,
             f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"',
         )
     pod["spec"]["nodeName"] = target
@@ -57,7 +61,9 @@ def evict(server: APIServer, pods: Resource, body: dict, namespace: str | None, 
     if entry is None:
         raise not_found("pods", "", name)
     pod = entry.object
-    if pod["metadata"].get("deletionTimestamp") is None and pod.get("status", {}).get("phase") not in (
+    if pod["metadata"].get("deletionTimestamp") is None and pod.get("status", {}).get(
+        "phase"
+    ) not in (
         "Succeeded",
         "Failed",
     ):
@@ -80,23 +86,35 @@ def _check_budgets(server: APIServer, pod: dict) -> None:
     if not budgets:
         return
     if len(budgets) > 1:
-        raise APIError("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.")
+        raise APIError(
+            "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."
+        )
     _, entry = budgets[0]
     pdb = decode(entry.data, int(entry.object["metadata"]["resourceVersion"]))
     status = pdb.setdefault("status", {})
-    if status.get("observedGeneration", 0) < pdb["metadata"].get("generation", 0) or status.get(
-        "disruptionsAllowed", 0
-    ) <= 0:
+    if (
+        status.get("observedGeneration", 0) < pdb["metadata"].get("generation", 0)
+        or status.get("disruptionsAllowed", 0) <= 0
+    ):
         raise TooManyRequests(
             "Cannot evict pod as it would violate the pod's disruption budget.",
-            details={"causes": [{"reason": "DisruptionBudget", "message": f"The disruption budget {pdb['metadata']['name']} needs {status.get('desiredHealthy', 0)} healthy pods and has {status.get('currentHealthy', 0)} currently"}]},
+            details={
+                "causes": [
+                    {
+                        "reason": "DisruptionBudget",
+                        "message": f"The disruption budget {pdb['metadata']['name']} needs {status.get('desiredHealthy', 0)} healthy pods and has {status.get('currentHealthy', 0)} currently",
+                    }
+                ]
+            },
         )
     status["disruptionsAllowed"] -= 1
     status.setdefault("disruptedPods", {})[pod["metadata"]["name"]] = server.cluster.timestamp()
     try:
         server._store_update(server_resource("poddisruptionbudgets"), pdb, entry)
     except Conflict:
-        raise TooManyRequests("Operation cannot be fulfilled: the disruption budget changed; retry") from None
+        raise TooManyRequests(
+            "Operation cannot be fulfilled: the disruption budget changed; retry"
+        ) from None
 
 
 def server_resource(plural: str) -> Resource:
@@ -113,14 +131,18 @@ def scale_of(res: Resource, obj: dict) -> dict:
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
         "metadata": {
-            k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp") if k in meta
+            k: meta[k]
+            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if k in meta
         },
         "spec": {"replicas": obj.get("spec", {}).get("replicas", 0)},
         "status": {"replicas": obj.get("status", {}).get("replicas", 0), "selector": str(selector)},
     }
 
 
-def update_scale(server: APIServer, res: Resource, body: dict, namespace: str | None, user: dict) -> dict:
+def update_scale(
+    server: APIServer, res: Resource, body: dict, namespace: str | None, user: dict
+) -> dict:
     meta = body.get("metadata") or {}
     name = meta.get("name", "")
     ns = meta.get("namespace") or namespace or "default"

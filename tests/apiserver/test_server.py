@@ -9,7 +9,12 @@ import k8sedu as k
 
 def pod(name="web", **spec):
     spec.setdefault("containers", [{"name": "web", "image": "nginx:1.27"}])
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": "web"}}, "spec": spec}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": {"app": "web"}},
+        "spec": spec,
+    }
 
 
 def deployment(name="web", replicas=2):
@@ -43,7 +48,13 @@ class Log:
         self.events = []
 
     def __call__(self, event):
-        self.events.append((event["type"], event["object"]["metadata"]["name"], event["object"]["metadata"]["resourceVersion"]))
+        self.events.append(
+            (
+                event["type"],
+                event["object"]["metadata"]["name"],
+                event["object"]["metadata"]["resourceVersion"],
+            )
+        )
 
 
 def test_create_fills_server_fields_and_resource_version_is_the_etcd_revision(cluster, api):
@@ -192,13 +203,22 @@ def test_generate_name_uses_the_real_alphabet(api):
 def test_defaulting_and_default_toleration_seconds(api):
     created = api.create("pods", pod())
     spec = created["spec"]
-    assert (spec["restartPolicy"], spec["terminationGracePeriodSeconds"], spec["dnsPolicy"]) == ("Always", 30, "ClusterFirst")
+    assert (spec["restartPolicy"], spec["terminationGracePeriodSeconds"], spec["dnsPolicy"]) == (
+        "Always",
+        30,
+        "ClusterFirst",
+    )
     assert spec["schedulerName"] == "default-scheduler"
     assert spec["containers"][0]["imagePullPolicy"] == "IfNotPresent"
     assert spec["priority"] == 0
     tolerations = {t["key"]: t for t in spec["tolerations"]}
     for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
-        assert tolerations[key] == {"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+        assert tolerations[key] == {
+            "key": key,
+            "operator": "Exists",
+            "effect": "NoExecute",
+            "tolerationSeconds": 300,
+        }
 
 
 def test_priority_class_admission(api):
@@ -220,7 +240,9 @@ def test_learner_admission_plugins_mutate_then_validate(cluster, api):
         if request["resource"]["resource"] == "pods":
             for c in request["object"]["spec"]["containers"]:
                 if not c.get("resources", {}).get("limits"):
-                    raise k.Forbidden(f'pods "{request["name"]}" is forbidden: container {c["name"]} has no limits')
+                    raise k.Forbidden(
+                        f'pods "{request["name"]}" is forbidden: container {c["name"]} has no limits'
+                    )
 
     cluster.api_admission = cluster.apiserver.admission
     cluster.apiserver.admission.register("AddTeam", mutate=add_team)
@@ -311,7 +333,10 @@ def test_list_with_selectors_and_key_order(api):
     api.patch("pods", "b", {"metadata": {"labels": {"tier": "fe"}}})
     assert [p["metadata"]["name"] for p in api.list("pods")] == ["a", "b", "c"]
     assert [p["metadata"]["name"] for p in api.list("pods", label_selector="tier in (fe)")] == ["b"]
-    assert [p["metadata"]["name"] for p in api.list("pods", field_selector="metadata.name!=a")] == ["b", "c"]
+    assert [p["metadata"]["name"] for p in api.list("pods", field_selector="metadata.name!=a")] == [
+        "b",
+        "c",
+    ]
     with pytest.raises(k.BadRequest, match="field label not supported: spec.foo"):
         api.list("pods", field_selector="spec.foo=bar")
 
@@ -338,7 +363,11 @@ def test_unbound_pod_is_deleted_at_once_but_a_bound_one_terminates(cluster, api)
 
 
 def test_finalizers_hold_deletion_until_removed(api):
-    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "finalizers": ["example.com/hold"]}}
+    body = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "cfg", "finalizers": ["example.com/hold"]},
+    }
     api.create("configmaps", body)
     api.delete("configmaps", "cfg")
     held = api.get("configmaps", "cfg")
@@ -354,7 +383,9 @@ def test_binding_sets_node_and_condition_once(api):
     api.bind("web", "node-1")
     bound = api.get("pods", "web")
     assert bound["spec"]["nodeName"] == "node-1"
-    assert {"type": "PodScheduled", "status": "True"}.items() <= bound["status"]["conditions"][0].items()
+    assert {"type": "PodScheduled", "status": "True"}.items() <= bound["status"]["conditions"][
+        0
+    ].items()
     with pytest.raises(k.Conflict, match='pod web is already assigned to node "node-1"'):
         api.bind("web", "node-2")
 
@@ -381,7 +412,9 @@ def test_services_get_cluster_ips_and_node_ports(api):
     assert 30000 <= created["ports"][0]["nodePort"] <= 32767
     assert created["ports"][0]["targetPort"] == 80
     taken = dict(svc, metadata={"name": "other"})
-    taken["spec"] = dict(svc["spec"], ports=[{"port": 80, "nodePort": created["ports"][0]["nodePort"]}])
+    taken["spec"] = dict(
+        svc["spec"], ports=[{"port": 80, "nodePort": created["ports"][0]["nodePort"]}]
+    )
     with pytest.raises(k.Invalid, match="provided port is already allocated"):
         api.create("services", taken)
 

@@ -7,6 +7,7 @@ Simplified: a field path is a plain string (``spec.containers[0].image``) instea
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -178,10 +179,22 @@ _LABEL_VALUE_MSG = (
 )
 
 
+def _memo(check):
+    """Cache a name check (the same label keys are checked on every pod); callers get a fresh list."""
+    cached = functools.lru_cache(maxsize=8192)(lambda value: tuple(check(value)))
+
+    @functools.wraps(check)
+    def wrapper(value: str) -> list[str]:
+        return list(cached(value))
+
+    return wrapper
+
+
 def _full(fmt: str, value: str) -> bool:
     return re.fullmatch(fmt, value) is not None
 
 
+@_memo
 def is_dns1123_label(value: str) -> list[str]:
     errs = [max_len_error(63)] if len(value) > 63 else []
     if not _full(DNS1123_LABEL_FMT, value):
@@ -192,6 +205,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_memo
 def is_dns1123_subdomain(value: str) -> list[str]:
     errs = [max_len_error(253)] if len(value) > 253 else []
     if not _full(DNS1123_SUBDOMAIN_FMT, value):
@@ -199,6 +213,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+@_memo
 def is_dns1035_label(value: str) -> list[str]:
     errs = [max_len_error(63)] if len(value) > 63 else []
     if not _full(DNS1035_LABEL_FMT, value):
@@ -206,6 +221,7 @@ def is_dns1035_label(value: str) -> list[str]:
     return errs
 
 
+@_memo
 def is_qualified_name(value: str) -> list[str]:
     """Label keys, annotation keys, finalizers: an optional DNS-subdomain prefix and a name."""
     parts = value.split("/")
@@ -236,6 +252,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_memo
 def is_label_value(value: str) -> list[str]:
     errs = [max_len_error(63)] if len(value) > 63 else []
     if not _full(LABEL_VALUE_FMT, value):
