@@ -27,7 +27,7 @@ from k8sedu.trace import Trace
 # Control-plane components besides etcd and kube-apiserver, by name → "module:Class".
 # A component's issue adds its line; the cluster starts whatever is listed, in this order.
 CONTROL_PLANE: dict[str, str] = {
-    # "kube-controller-manager": "k8sedu.controllers.manager:ControllerManager",
+    "kube-controller-manager": "k8sedu.controllers.manager:ControllerManager",
 }
 # Processes every worker runs, by name → "module:Class" (constructed with (cluster, host)).
 NODE_PROCESSES: dict[str, str] = {}
