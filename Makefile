@@ -21,8 +21,8 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $$NB --notebook-dir=lessons $(if $(shell id -u | grep -x 0),--allow-root,)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check k8sedu tests benchmarks tools
+	$(VENV)/bin/ruff format --check k8sedu tests benchmarks tools
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest -n $(JOBS) -q

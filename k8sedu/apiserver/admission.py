@@ -110,10 +110,12 @@ class Admission:
                 f'namespaces "{ns}" not found', details={"name": ns, "kind": "namespaces"}
             )
         if entry.object.get("status", {}).get("phase") == "Terminating" and res != "events":
-            raise forbidden(
-                request,
-                f"unable to create new content in namespace {ns} because it is being terminated",
-            )
+            why = f"unable to create new content in namespace {ns} because it is being terminated"
+            error = forbidden(request, why)
+            error.details["causes"] = [
+                {"reason": "NamespaceTerminating", "message": why, "field": "metadata.namespace"}
+            ]
+            raise error
 
     def priority(self, request: dict) -> None:
         """Resolve ``priorityClassName`` to ``priority`` and ``preemptionPolicy`` (pods only)."""
