@@ -1,0 +1,163 @@
+"""``kubectl apply -f``, ``kubectl create -f``, ``kubectl create deployment|namespace``.
+
+Models ``pkg/cmd/apply/apply.go``, ``pkg/cmd/create/create.go``, ``create_deployment.go`` and
+``create_namespace.go``: ``create deployment`` builds the Deployment exactly as kubectl does
+(labels ``app: NAME``, one container per ``--image`` named after the image, ``--replicas``,
+``--port``, a command after ``--``). Kinds k8sedu stores but does not simulate get a warning on
+stderr. Errors are collected and printed after the lines that worked, as kubectl does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from k8sedu import objects
+from k8sedu.errors import APIError, KubectlError
+from k8sedu.kubectl import apply as applier
+from k8sedu.kubectl.commands import _common
+from k8sedu.kubectl.commands._common import Invocation
+from k8sedu.kubectl.manifest import documents
+from k8sedu.kubectl.parser import Command, Flag
+
+FILENAME = Flag("filename", "f", "strings", help="The files that contain the configurations")
+
+
+def _documents(inv: Invocation):
+    if not inv.flags["filename"]:
+        raise KubectlError("error: must specify one of -f and -k")
+    return [doc for path in inv.flags["filename"] for doc in documents(Path(path))]
+
+
+def run_apply(inv: Invocation) -> None:
+    docs = _documents(inv)
+    enforce = "namespace" in inv.changed
+    for outcome in applier.apply_all(inv.cluster, docs, inv.namespace, enforce_namespace=enforce):
+        if outcome.warning:
+            inv.err(outcome.warning)
+        if outcome.error is None:
+            inv.out(outcome.line + "\n")
+        else:
+            inv.errors.append(outcome.shown)
+
+
+def run_create(inv: Invocation) -> None:
+    for doc in _documents(inv):
+        if doc.error is not None:
+            inv.errors.append(doc.error)
+            continue
+        obj = applier.prepare(doc, inv.namespace, "namespace" in inv.changed)
+        if not doc.resource.simulated:
+            inv.err(_common.not_simulated_warning(doc.resource))
+        try:
+            created = inv.api.create(doc.resource.plural, obj, obj["metadata"].get("namespace"))
+        except APIError as error:
+            inv.errors.append(_common.with_source("creating", doc.source, error))
+            continue
+        inv.out(_common.object_line(doc.resource, created["metadata"]["name"], "created"))
+
+
+def container_name(image: str) -> str:
+    """``buildPodSpec``: the image's last path part without tag or digest."""
+    name = image.split("/")[-1].split(":")[0].split("@")[0]
+    return name
+
+
+def run_create_deployment(inv: Invocation) -> None:
+    if len(inv.args) != 1:
+        raise KubectlError("error: exactly one NAME is required, got " + str(len(inv.args)))
+    name = inv.args[0]
+    labels = {"app": name}
+    containers = []
+    for image in inv.flags["image"]:
+        container = {"image": image, "name": _sanitize(inv, container_name(image)), "resources": {}}
+        containers.append(container)
+    if inv.dash_args:
+        containers[0]["command"] = list(inv.dash_args)
+    if inv.flags["port"] >= 0:
+        containers[0]["ports"] = [{"containerPort": inv.flags["port"]}]
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"labels": labels, "name": name},
+        "spec": {
+            "replicas": inv.flags["replicas"],
+            "selector": {"matchLabels": dict(labels)},
+            "strategy": {},
+            "template": {
+                "metadata": {"labels": dict(labels)},
+                "spec": {"containers": containers},
+            },
+        },
+        "status": {},
+    }
+    created = inv.api.create("deployments", deployment, inv.namespace)
+    inv.out(f"deployment.apps/{created['metadata']['name']} created\n")
+
+
+def _sanitize(inv: Invocation, name: str) -> str:
+    """``sanitizeAndUniquify``: ``_`` and ``.`` become ``-`` plus a random suffix."""
+    if "_" not in name and "." not in name:
+        return name
+    suffix = objects.random_suffix(inv.cluster.sim.rng("kubectl/names"))
+    return f"{name.replace('_', '-').replace('.', '-')}-{suffix}"
+
+
+def run_create_namespace(inv: Invocation) -> None:
+    if len(inv.args) != 1:
+        raise KubectlError("error: exactly one NAME is required, got " + str(len(inv.args)))
+    body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": inv.args[0]}}
+    created = inv.api.create("namespaces", body)
+    inv.out(f"namespace/{created['metadata']['name']} created\n")
+
+
+COMMANDS = (
+    Command(
+        "apply",
+        run_apply,
+        short="Apply a configuration to a resource by file name",
+        usage="apply (-f FILENAME) [flags]",
+        flags=(FILENAME,),
+    ),
+    Command(
+        "create",
+        run_create,
+        short="Create a resource from a file",
+        usage="create -f FILENAME [flags]",
+        flags=(FILENAME,),
+    ),
+    Command(
+        "create deployment",
+        run_create_deployment,
+        short="Create a deployment with the specified name",
+        usage="create deployment NAME --image=image -- [COMMAND] [args...] [options]",
+        flags=(
+            Flag(
+                "image",
+                kind="strings",
+                help="Image names to run. A deployment can have multiple images.",
+            ),
+            Flag(
+                "replicas",
+                "r",
+                "int",
+                default=1,
+                help="Number of replicas to create. Default is 1.",
+            ),
+            Flag(
+                "port",
+                kind="int",
+                default=-1,
+                help="The containerPort that this deployment exposes.",
+            ),
+        ),
+        required=("image",),
+        aliases=("deploy",),
+    ),
+    Command(
+        "create namespace",
+        run_create_namespace,
+        short="Create a namespace with the specified name",
+        usage="create namespace NAME [options]",
+        aliases=("ns",),
+    ),
+)
