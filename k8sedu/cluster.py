@@ -62,6 +62,7 @@ class Cluster:
         self.seed = seed
         self.epoch = objects.EPOCH if epoch is None else _as_datetime(epoch)
         self.sim = Sim(seed)
+        self._stamp: tuple = (None, "")
         self.trace = Trace()
         self.etcd = Etcd(self.sim)
         self.hosts: dict[str, Host] = {}
@@ -108,7 +109,10 @@ class Cluster:
 
     def timestamp(self, offset: float = 0) -> str:
         """RFC 3339 time of ``now + offset`` on this cluster's epoch."""
-        return objects.timestamp(self.sim.now + offset, self.epoch)
+        key = (self.sim.now_ns, offset)
+        if self._stamp[0] != key:  # many writes share one instant: format it once
+            self._stamp = (key, objects.timestamp(self.sim.now + offset, self.epoch))
+        return self._stamp[1]
 
     # -- components ---------------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ def fill(target: dict, defaults: dict, unset: tuple = (None, "")) -> dict:
     """
     for key, value in defaults.items():
         if key not in target or _is_unset(target[key], unset):
-            target[key] = copy.deepcopy(value)
+            target[key] = copy.deepcopy(value) if isinstance(value, dict | list) else value
     return target
 
 
