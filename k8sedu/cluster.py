@@ -9,6 +9,7 @@ it 30 s; writes from a notebook do not move it (DESIGN decision 11).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pickle
 from datetime import datetime
@@ -31,6 +32,15 @@ CONTROL_PLANE: dict[str, str] = {
 }
 # Processes every worker runs, by name → "module:Class" (constructed with (cluster, host)).
 NODE_PROCESSES: dict[str, str] = {}
+
+
+def _tune_gc() -> None:
+    """Collect young objects less often: a cluster holds many long-lived API-object dicts, and
+    with CPython's default threshold (700) cyclic collection time grows with the heap — it costs
+    more than half the API server's throughput on a 10,000-pod cluster (benchmarks/RESULTS.md)."""
+    first, second, third = gc.get_threshold()
+    if first < 50_000:
+        gc.set_threshold(50_000, second, third)
 
 
 def _load(path: str):
@@ -59,6 +69,7 @@ class Cluster:
     ) -> None:
         if control_planes != 1:
             raise NotImplementedError("a replicated control plane is not built yet (HA issue)")
+        _tune_gc()
         self.seed = seed
         self.epoch = objects.EPOCH if epoch is None else _as_datetime(epoch)
         self.sim = Sim(seed)
