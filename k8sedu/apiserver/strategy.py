@@ -9,6 +9,8 @@ generation when the spec changed.
 
 from __future__ import annotations
 
+import functools
+
 from k8sedu import quantity
 
 # kinds whose strategy sets metadata.generation (pods track it since v1.33's PodObservedGenerationTracking)
@@ -74,6 +76,7 @@ def qos_class(pod: dict) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(name: str, text) -> int:
     q = quantity.parse(text)
     return quantity.cpu_millis(q) if name == "cpu" else quantity.to_int(q)
