@@ -33,6 +33,9 @@ _EXPORTS = {
     "KubectlError": "k8sedu.errors",
     "NotFound": "k8sedu.errors",
     "Resources": "k8sedu.quantity",
+    "check": "k8sedu.grading.check",
+    "predict": "k8sedu.widgets.predict",
+    "set_language": "k8sedu.widgets.i18n",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -45,6 +48,13 @@ def __getattr__(name: str):
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext k8sedu``: the ``%kubectl`` magic and API-object cards."""
+    from k8sedu.widgets.magic import load_ipython_extension as load
+
+    load(ipython)
 
 
 def __dir__() -> list[str]:

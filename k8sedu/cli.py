@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from k8sedu import __version__
+from k8sedu.grading import commands as grading
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,9 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     kubectl.add_argument("--nodes", type=int, default=3)
     kubectl.add_argument("--seed", type=int, default=0)
     kubectl.add_argument("args", nargs=argparse.REMAINDER, help="e.g. get nodes -o wide")
+    grading.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command == "kubectl":
         return _kubectl(args)
+    if args.command in grading.COMMANDS:
+        return grading.run(args)
     parser.print_help()
     return 0
 

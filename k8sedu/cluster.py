@@ -28,10 +28,15 @@ from k8sedu.trace import Trace
 # Control-plane components besides etcd and kube-apiserver, by name → "module:Class".
 # A component's issue adds its line; the cluster starts whatever is listed, in this order.
 CONTROL_PLANE: dict[str, str] = {
+    "kube-scheduler": "k8sedu.scheduler:Scheduler",
     "kube-controller-manager": "k8sedu.controllers.manager:ControllerManager",
+    "cluster-autoscaler": "k8sedu.autoscaler:ClusterAutoscaler",
 }
 # Processes every worker runs, by name → "module:Class" (constructed with (cluster, host)).
-NODE_PROCESSES: dict[str, str] = {}
+NODE_PROCESSES: dict[str, str] = {
+    "kubelet": "k8sedu.kubelet:Kubelet",
+    "kube-proxy": "k8sedu.proxy:KubeProxy",
+}
 
 
 def _tune_gc() -> None:
@@ -54,6 +59,19 @@ class EtcdProcess(Component):
     name = "etcd"
 
 
+class _ClassOrInstance:
+    """A method that does one thing when called on the class and another on an instance."""
+
+    def __init__(self, on_class, on_instance) -> None:
+        self.on_class = on_class
+        self.on_instance = on_instance
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self.on_class.__get__(None, owner)
+        return self.on_instance.__get__(instance, owner)
+
+
 class Cluster:
     def __init__(
         self,
@@ -66,6 +84,7 @@ class Cluster:
         epoch: datetime | str | None = None,
         control_planes: int = 1,
         bare: bool = False,
+        load_balancer_range: str | None = None,
     ) -> None:
         if control_planes != 1:
             raise NotImplementedError("a replicated control plane is not built yet (HA issue)")
@@ -88,9 +107,13 @@ class Cluster:
             Client(self, "system:apiserver", "kube-apiserver", ("system:masters",)),
             self.control_plane.ip,
         )
+        # addresses for LoadBalancer Services (k8sedu/proxy/loadbalancer.py); None: <pending>
+        self.load_balancer_range = load_balancer_range
         self.zones = list(zones or [])
         if not bare:
             self._register(self.control_plane, node_cpu, node_memory, None, None, None)
+            # as in kind, the control-plane machine runs a kubelet and kube-proxy too
+            self._start_processes(self.control_plane)
             for i in range(nodes):
                 zone = self.zones[i % len(self.zones)] if self.zones else None
                 self.add_node(f"node-{i + 1}", cpu=node_cpu, memory=node_memory, zone=zone)
@@ -174,11 +197,14 @@ class Cluster:
         host = Host(self, name, index)
         self._register(host, cpu, memory, labels, taints, zone)
         self.hosts[name] = host
+        self._start_processes(host)
+        return host
+
+    def _start_processes(self, host: Host) -> None:
         for proc_name, path in NODE_PROCESSES.items():
             proc = _load(path)(self, host)
             host.processes[proc_name] = proc
             proc.start()
-        return host
 
     def _register(self, host: Host, cpu, memory, labels, taints, zone) -> None:
         body = node_object(
@@ -209,12 +235,50 @@ class Cluster:
         except KeyError:
             raise KeyError(f"no node {name!r} (nodes: {', '.join(self.hosts) or 'none'})") from None
 
+    def add_node_group(
+        self,
+        name: str,
+        min_size: int,
+        max_size: int,
+        cpu: str = "4",
+        memory: str = "8Gi",
+        labels: dict | None = None,
+        taints: list | None = None,
+        provision_delay: float = 60.0,
+    ):
+        """A cloud node group the cluster autoscaler grows and shrinks (``k8sedu/cloud.py``)."""
+        from k8sedu import cloud
+
+        group = cloud.NodeGroup(
+            name, min_size, max_size, cpu, memory, dict(labels or {}), list(taints or []),
+            provision_delay,
+        )  # fmt: skip
+        return cloud.cloud(self).add_group(group)
+
+    def node_hours(self) -> float:
+        """Worker machine-hours so far: the capstone's cost (``k8sedu/cloud.py``)."""
+        from k8sedu import cloud
+
+        return cloud.node_hours(self)
+
     def fail_node(self, name: str) -> None:
         """Power a worker off: its processes stop, no API object changes."""
         self.node(name).fail()
 
     def recover_node(self, name: str) -> None:
         self.node(name).recover()
+
+    def make_unhealthy(self, pod: str, namespace: str = "default", container: str | None = None):
+        """Make a running container fail its health checks until it restarts."""
+        from k8sedu.kubelet import faults
+
+        faults.make_unhealthy(self, pod, namespace, container)
+
+    def kill_container(self, pod: str, namespace: str = "default", container: str | None = None):
+        """SIGKILL a running container (exit 137); its kubelet restarts it per restartPolicy."""
+        from k8sedu.kubelet import faults
+
+        faults.kill_container(self, pod, namespace, container)
 
     # -- the user's doors ---------------------------------------------------------------------
 
@@ -229,6 +293,26 @@ class Cluster:
         from k8sedu.kubectl.apply import apply
 
         return apply(self, manifest)
+
+    def request(
+        self,
+        service: str,
+        count: int = 1,
+        *,
+        namespace: str = "default",
+        port: int | str | None = None,
+        rate: float | None = None,
+        from_node: str | None = None,
+        connections: int | None = None,
+    ):
+        """Send requests to a Service through kube-proxy's rules → ``Traffic`` (per_backend, ok,
+        failed, latencies, success_rate, p95); see ``k8sedu/proxy/traffic.py``."""
+        from k8sedu.proxy.traffic import request
+
+        return request(
+            self, service, count, namespace=namespace, port=port, rate=rate,
+            from_node=from_node, connections=connections,
+        )  # fmt: skip
 
     @property
     def events(self) -> list[dict]:
@@ -249,9 +333,25 @@ class Cluster:
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.snapshot())
 
+    def _load_traffic(self, service: str, rps: float, duration: float, **options):
+        """Background traffic over simulated time → a ``Traffic`` that fills in as the cluster runs."""
+        from k8sedu.proxy.traffic import load
+
+        return load(self, service, rps, duration, **options)
+
     @staticmethod
-    def load(path: str | Path) -> Cluster:
+    def _load_file(path: str | Path) -> Cluster:
         return Cluster.restore(Path(path).read_bytes())
+
+    # DESIGN names two things ``load``: ``Cluster.load(path)`` reads a checkpoint and
+    # ``cluster.load(service, rps, duration)`` sends background traffic. Called on the class it is
+    # the first, on a cluster the second.
+    load = _ClassOrInstance(_load_file, _load_traffic)
+
+    def _repr_html_(self) -> str:
+        from k8sedu.widgets.repr import cluster_html
+
+        return cluster_html(self)
 
     def __repr__(self) -> str:
         return f"<Cluster {len(self.hosts)} workers, t={self.now:g}s, seed={self.seed}>"

@@ -34,6 +34,32 @@ def test_nodes_counts_workers_plus_the_tainted_control_plane():
     assert worker["status"]["nodeInfo"]["kubeletVersion"] == "v1.34.0"
 
 
+def test_the_control_plane_runs_a_kubelet_and_kube_proxy_but_takes_no_app_pods():
+    """As in kind: the control-plane Node heartbeats like any other, and its NoSchedule taint
+    keeps app pods that do not fit on the workers Pending rather than placed there."""
+    cluster = k.Cluster(nodes=2, node_cpu="1")
+    assert list(cluster.node("control-plane").processes) == ["kubelet", "kube-proxy"]
+    pod = web_pod("web")
+    pod["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "400m"}}
+    for i in range(6):
+        pod["metadata"]["name"] = f"web-{i}"
+        cluster.api.create("pods", pod)
+    cluster.run(120)
+    placed = sorted(p["spec"].get("nodeName", "") for p in cluster.api.list("pods"))
+    assert placed == ["", "", "node-1", "node-1", "node-2", "node-2"]
+    ready = [
+        c["status"]
+        for c in cluster.api.get("nodes", "control-plane")["status"]["conditions"]
+        if c["type"] == "Ready"
+    ]
+    assert ready == ["True"]
+    failed = cluster.api.list("events", field_selector="reason=FailedScheduling")
+    assert failed[0]["message"].startswith(
+        "0/3 nodes are available: 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu."
+    )
+
+
 def test_zones_spread_workers_round_robin():
     cluster = k.Cluster(nodes=3, zones=["a", "b"])
     zones = [

@@ -119,11 +119,7 @@ class Admission:
 
     def priority(self, request: dict) -> None:
         """Resolve ``priorityClassName`` to ``priority`` and ``preemptionPolicy`` (pods only)."""
-        if (
-            request["resource"]["resource"] != "pods"
-            or request["operation"] != "CREATE"
-            or request["subResource"]
-        ):
+        if not creates_pod(request):
             return
         spec = request["object"]["spec"]
         name = spec.get("priorityClassName")
@@ -142,6 +138,11 @@ class Admission:
             "preemptionPolicy", entry.object.get("preemptionPolicy", "PreemptLowerPriority")
         )
 
+    def _in_namespace(self, resource: str, namespace: str) -> list[dict]:
+        """The cached objects of one resource in one namespace, in key order."""
+        table = self.server.cache.objects[resource]
+        return [table[k].object for k in sorted(table) if k.startswith(namespace + "/")]
+
     def _global_default_priority_class(self) -> dict | None:
         for entry in self.server.cache.objects["priorityclasses"].values():
             if entry.object.get("globalDefault"):
@@ -150,17 +151,9 @@ class Admission:
 
     def limit_ranger(self, request: dict) -> None:
         """Default container requests/limits from the namespace's LimitRanges (type Container)."""
-        if (
-            request["resource"]["resource"] != "pods"
-            or request["operation"] != "CREATE"
-            or request["subResource"]
-        ):
+        if not creates_pod(request):
             return
-        ranges = [
-            e.object
-            for k, e in sorted(self.server.cache.objects["limitranges"].items())
-            if k.startswith(request["namespace"] + "/")
-        ]
+        ranges = self._in_namespace("limitranges", request["namespace"])
         for lr in ranges:
             for item in lr.get("spec", {}).get("limits", []):
                 if item.get("type") != "Container":
@@ -175,18 +168,10 @@ class Admission:
 
     def resource_quota(self, request: dict) -> None:
         """Reject a pod that would take the namespace over a ResourceQuota's hard limits."""
-        if (
-            request["resource"]["resource"] != "pods"
-            or request["operation"] != "CREATE"
-            or request["subResource"]
-        ):
+        if not creates_pod(request):
             return
         ns = request["namespace"]
-        quotas = [
-            e.object
-            for k, e in sorted(self.server.cache.objects["resourcequotas"].items())
-            if k.startswith(ns + "/")
-        ]
+        quotas = self._in_namespace("resourcequotas", ns)
         if not quotas:
             return
         pod_usage = _pod_quota_usage(request["object"])
@@ -208,13 +193,18 @@ class Admission:
                 )
 
 
+def creates_pod(request: dict) -> bool:
+    """The pod-only plugins act on creating a pod, not on its subresources."""
+    return (
+        request["resource"]["resource"] == "pods"
+        and request["operation"] == "CREATE"
+        and not request["subResource"]
+    )
+
+
 def default_toleration_seconds(request: dict) -> None:
     """Give every pod 300 s to tolerate not-ready and unreachable nodes, unless it already does."""
-    if (
-        request["resource"]["resource"] != "pods"
-        or request["operation"] != "CREATE"
-        or request["subResource"]
-    ):
+    if not creates_pod(request):
         return
     spec = request["object"]["spec"]
     tolerations = spec.get("tolerations") or []

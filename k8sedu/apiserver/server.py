@@ -229,7 +229,7 @@ class APIServer(Component):
             meta["resourceVersion"] = current["metadata"]["resourceVersion"]
         old = decode(entry.data, int(current["metadata"]["resourceVersion"]))
         if sub == "status":
-            obj = strategy.prepare_status_update(obj, old)
+            obj = strategy.prepare_status_update(res.plural, obj, old)
         else:
             defaults.apply_defaults(res.plural, obj)
         request = self._review(res, "UPDATE", obj, current, user, sub)

@@ -127,11 +127,23 @@ def prepare_update(resource: str, has_status: bool, new: dict, old: dict) -> Non
         meta["generation"] = old_meta.get("generation", 0) + 1
 
 
-def prepare_status_update(new: dict, old: dict) -> dict:
-    """A status update keeps the stored spec and metadata (``ResetObjectMetaForStatus``)."""
+def prepare_status_update(resource: str, new: dict, old: dict) -> dict:
+    """A status update keeps the stored spec and metadata (``ResetObjectMetaForStatus``).
+
+    Deployments are the exception the Deployment controller relies on: their status strategy
+    resets only the spec and labels, so the controller can write the
+    ``deployment.kubernetes.io/revision`` annotation with a status update
+    (``pkg/registry/apps/deployment/strategy.go``).
+    """
     result = dict(old)
     result["metadata"] = dict(old["metadata"])
-    if "resourceVersion" in new.get("metadata", {}):
-        result["metadata"]["resourceVersion"] = new["metadata"]["resourceVersion"]
+    new_meta = new.get("metadata", {})
+    if "resourceVersion" in new_meta:
+        result["metadata"]["resourceVersion"] = new_meta["resourceVersion"]
+    if resource == "deployments":
+        if new_meta.get("annotations"):
+            result["metadata"]["annotations"] = new_meta["annotations"]
+        else:
+            result["metadata"].pop("annotations", None)
     result["status"] = new.get("status", {})
     return result

@@ -33,6 +33,19 @@ CONTROLLERS: dict[str, str] = {
     "root-ca-cert-publisher": "k8sedu.controllers.serviceaccount:RootCACertPublisher",
     "namespace": "k8sedu.controllers.namespace:NamespaceController",
     "garbagecollector": "k8sedu.controllers.garbagecollector:GarbageCollector",
+    "endpoint": "k8sedu.controllers.endpoints:EndpointsController",
+    "endpointslice": "k8sedu.controllers.endpointslice:EndpointSliceController",
+    "service-lb": "k8sedu.proxy.loadbalancer:ServiceLBController",
+    "replicaset": "k8sedu.controllers.replicaset:ReplicaSetController",
+    "deployment": "k8sedu.controllers.deployment:DeploymentController",
+    "nodelifecycle": "k8sedu.controllers.nodelifecycle:NodeLifecycleController",
+    "tainteviction": "k8sedu.controllers.tainteviction:TaintEvictionController",
+    "job": "k8sedu.controllers.job:JobController",
+    "ttl-after-finished": "k8sedu.controllers.ttlafterfinished:TTLAfterFinishedController",
+    "podgc": "k8sedu.controllers.podgc:PodGCController",
+    "disruption": "k8sedu.controllers.disruption:DisruptionController",
+    "daemonset": "k8sedu.controllers.daemonset:DaemonSetController",
+    "horizontalpodautoscaling": "k8sedu.controllers.hpa:HorizontalPodAutoscalerController",
 }
 
 # canonical name (names/controller_names.go) → short name (its alias in the --controllers flag)

@@ -1,4 +1,8 @@
-"""The garbage collector: background, foreground and orphan deletion of an owner's pods."""
+"""The garbage collector: background, foreground and orphan deletion of an owner's pods.
+
+The pods here are made by hand, without the ReplicaSet's labels, so the ReplicaSet controller is
+stopped: running, it would release them (``ClaimPods``) and the collector would have nothing to do.
+"""
 
 import pytest
 
@@ -13,7 +17,9 @@ def cluster(monkeypatch) -> Cluster:
         "kube-controller-manager",
         "k8sedu.controllers.manager:ControllerManager",
     )
-    return Cluster(nodes=1)
+    cluster = Cluster(nodes=1)
+    cluster.stop("kube-controller-manager/replicaset")
+    return cluster
 
 
 def replicaset(name: str = "web") -> dict:
@@ -44,10 +50,12 @@ def owner_ref(owner: dict, block: bool = True, controller: bool = True) -> dict:
     }
 
 
-def pod(name: str, *owners: dict, node: str | None = None) -> dict:
+def pod(name: str, *owners: dict, node: str | None = None, sleeps: bool = False) -> dict:
     spec = {"containers": [{"name": "c", "image": "nginx"}]}
     if node:
         spec["nodeName"] = node
+    if sleeps:  # ``sleep`` as PID 1 ignores SIGTERM: Terminating for the whole 30 s grace period
+        spec["containers"] = [{"name": "c", "image": "busybox", "command": ["sleep", "3600"]}]
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -57,7 +65,11 @@ def pod(name: str, *owners: dict, node: str | None = None) -> dict:
 
 
 def names(cluster: Cluster, resource: str) -> list[str]:
-    return [o["metadata"]["name"] for o in cluster.api.list(resource, namespace="default")]
+    return names_in(cluster, resource, "default")
+
+
+def names_in(cluster: Cluster, resource: str, namespace: str) -> list[str]:
+    return [o["metadata"]["name"] for o in cluster.api.list(resource, namespace=namespace)]
 
 
 @pytest.fixture
@@ -90,22 +102,22 @@ def test_deleting_the_owner(cluster, owned, policy, pods_left, refs_left):
 def test_foreground_waits_for_a_terminating_pod(cluster):
     rs = cluster.api.create("replicasets", replicaset())
     cluster.api.create(
-        "pods", pod("web-1", owner_ref(rs), node="node-1")
+        "pods", pod("web-1", owner_ref(rs), node="node-1", sleeps=True)
     )  # bound: graceful deletion
     cluster.run(1)
     cluster.api.delete("replicasets", "web", propagation_policy="Foreground")
-    cluster.run(60)
+    cluster.run(29)
     left = cluster.api.get("replicasets", "web")
     assert left["metadata"]["finalizers"] == ["foregroundDeletion"]
     assert cluster.api.get("pods", "web-1")["metadata"]["deletionTimestamp"]  # Terminating
-    cluster.api.delete("pods", "web-1", grace_period=0)  # what the kubelet's confirmation does
-    cluster.run(1)
+    cluster.run(2)  # the kubelet kills the container at the grace period and confirms
+    assert names(cluster, "pods") == []
     assert names(cluster, "replicasets") == []
 
 
 def test_foreground_does_not_wait_for_non_blocking_dependents(cluster):
     rs = cluster.api.create("replicasets", replicaset())
-    cluster.api.create("pods", pod("web-1", owner_ref(rs, block=False), node="node-1"))
+    cluster.api.create("pods", pod("web-1", owner_ref(rs, block=False), node="node-1", sleeps=True))
     cluster.run(1)
     cluster.api.delete("replicasets", "web", propagation_policy="Foreground")
     cluster.run(1)
@@ -161,21 +173,14 @@ def test_owners_deleted_while_the_collector_was_stopped_are_collected_on_start(c
 
 def test_a_lease_owned_by_a_node_goes_with_the_node(cluster):
     node = cluster.api.get("nodes", "node-1")
-    lease = {
-        "apiVersion": "coordination.k8s.io/v1",
-        "kind": "Lease",
-        "metadata": {
-            "name": "node-1",
-            "namespace": "kube-node-lease",
-            "ownerReferences": [owner_ref(node, controller=False)],
-        },
-        "spec": {"holderIdentity": "node-1", "leaseDurationSeconds": 40},
-    }
-    cluster.api.create("leases", lease)
     cluster.run(1)
+    lease = cluster.api.get("leases", "node-1", namespace="kube-node-lease")  # the kubelet's
+    assert lease["metadata"]["ownerReferences"] == [
+        {"apiVersion": "v1", "kind": "Node", "name": "node-1", "uid": node["metadata"]["uid"]}
+    ]
     cluster.remove_node("node-1")
     cluster.run(1)
-    assert cluster.api.list("leases", namespace="kube-node-lease") == []
+    assert names_in(cluster, "leases", "kube-node-lease") == ["control-plane"]
 
 
 @pytest.mark.parametrize("resource", ["configmaps", "replicasets"])

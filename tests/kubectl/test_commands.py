@@ -45,9 +45,9 @@ def test_get_nothing_prints_to_stderr(cluster):
 
 def test_get_pods_wide_labels_and_names(cluster):
     cluster.api.create("pods", pod("web"))
-    cluster.run(90)
+    cluster.run(90)  # scheduled, then pulled and started by its kubelet within a second
     assert cluster.kubectl("get pods --show-labels") == (
-        "NAME   READY   STATUS    RESTARTS   AGE   LABELS\nweb    0/1     Pending   0          90s   app=web\n"
+        "NAME   READY   STATUS    RESTARTS   AGE   LABELS\nweb    1/1     Running   0          90s   app=web\n"
     )
     assert cluster.kubectl("get po -o name") == "pod/web\n"
     assert cluster.kubectl("get pod/web -o jsonpath={.metadata.name}") == "web"
@@ -86,10 +86,18 @@ def test_get_watch_runs_simulated_time(cluster):
     cluster.sim.schedule(5, _create_late_pod, cluster)
     out = cluster.kubectl("get pods -w --watch-seconds 10")
     assert cluster.now == 10
+    # each watch event is a row, laid out on its own as kubectl's watch printer does:
+    # listed, bound by the scheduler, then the kubelet's ContainerCreating and Running
     assert out == (
         "NAME   READY   STATUS    RESTARTS   AGE\n"
         "web    0/1     Pending   0          0s\n"
-        "late   0/1     Pending   0          0s\n"
+        "web    0/1     Pending   0          0s\n"
+        "web    0/1     ContainerCreating   0          0s\n"
+        "web    1/1     Running             0          0s\n"
+        "late   0/1     Pending             0          0s\n"
+        "late   0/1     Pending             0          0s\n"
+        "late   0/1     ContainerCreating   0          0s\n"
+        "late   1/1     Running             0          0s\n"
     )
 
 
@@ -195,7 +203,8 @@ def test_delete_force_warns(cluster):
 
 def test_delete_waits_for_a_terminating_pod(cluster):
     cluster.api.create("pods", pod("web"))
-    cluster.api.bind("web", "node-1")  # bound: graceful deletion; no kubelet confirms here
+    cluster.fail_node("node-1")  # its kubelet is down: nothing confirms the deletion
+    cluster.api.bind("web", "node-1")  # bound: graceful deletion
     with pytest.raises(KubectlError) as caught:
         cluster.kubectl("delete pod web --timeout=10s")
     assert str(caught.value) == "error: timed out waiting for the condition on pods/web"
@@ -273,7 +282,11 @@ def test_describe_and_events(cluster):
     cluster.api.create("pods", pod("web"))
     text = cluster.kubectl("describe pod web")
     assert text.startswith("Name:") and "web" in text.splitlines()[0]
-    assert cluster.kubectl("events").stderr == "No events found in default namespace."
+    # Node events live in "default": each kubelet announces itself when it starts
+    events = cluster.kubectl("events")
+    assert "Normal   Starting   Node/node-1          Starting kubelet.\n" in events
+    empty = cluster.kubectl("events -n kube-public")
+    assert (empty, empty.stderr) == ("", "No events found in kube-public namespace.")
 
 
 @pytest.mark.parametrize(
@@ -284,9 +297,15 @@ def test_describe_and_events(cluster):
         ("get widgets", 'error: the server doesn\'t have a resource type "widgets"'),
         ("delete pod nope", 'Error from server (NotFound): pods "nope" not found'),
         ("create deployment web", 'error: required flag(s) "image" not set'),
-        ("foo", 'error: unknown command "foo" for "kubectl"'),
+        (  # cobra suggests commands within Levenshtein distance 2
+            "foo",
+            'error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop\n',
+        ),
         ("get pods --foo", "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."),
-        ("rollout status deploy/web", 'error: k8sedu does not simulate "kubectl rollout" yet'),
+        (
+            "port-forward pod/web 8080:80",
+            'error: k8sedu does not simulate "kubectl port-forward" yet',
+        ),
         (
             "get pod web pod/x",
             "error: there is no need to specify a resource type as a separate argument when "
@@ -339,13 +358,12 @@ def test_output_is_a_str_with_stderr():
     assert isinstance(kubectl.Output("x", "y", 0), str)
 
 
-def _confirm_deletion(cluster) -> None:
-    cluster.api.delete("pods", "web", grace_period=0)  # what the kubelet does once containers stop
-
-
 def test_delete_returns_when_the_pod_is_gone(cluster):
-    cluster.api.create("pods", pod("web"))
-    cluster.api.bind("web", "node-1")
-    cluster.sim.schedule(7, _confirm_deletion, cluster)
+    sleeper = pod("web")
+    sleeper["spec"]["terminationGracePeriodSeconds"] = 7
+    sleeper["spec"]["containers"][0].update(image="busybox", command=["sleep", "3600"])
+    cluster.api.create("pods", sleeper)
+    cluster.run(5)  # running; ``sleep`` as PID 1 ignores SIGTERM, so the kubelet kills it at 7 s
     assert cluster.kubectl("delete pod web") == 'pod "web" deleted from default namespace\n'
-    assert cluster.now == 7
+    assert cluster.now == 12
+    assert cluster.api.list("pods") == []

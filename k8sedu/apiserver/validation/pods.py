@@ -291,10 +291,14 @@ def _container_updates(new: list, old: list, path: str) -> tuple[list[FieldError
     return errs, False
 
 
+def _without_seconds(toleration: dict) -> dict:
+    return {k: v for k, v in toleration.items() if k != "tolerationSeconds"}
+
+
 def _only_added_tolerations(new: list, old: list, path: str) -> list[FieldError]:
     for previous in old:
         # an existing toleration may only change its tolerationSeconds
-        if not any({**previous, "tolerationSeconds": t.get("tolerationSeconds")} == t for t in new):
+        if not any(_without_seconds(previous) == _without_seconds(t) for t in new):
             return [
                 forbidden(
                     path, "existing toleration can not be modified except its tolerationSeconds"

@@ -7,17 +7,24 @@ Adding a command is one small module with a ``COMMANDS`` tuple of
 from __future__ import annotations
 
 from k8sedu.kubectl.commands import (
+    autoscale,
     create,
     delete,
     describe_cmd,
+    drain,
     events,
+    exec_cmd,
     expose,
     get,
     info,
     label,
+    logs,
     node,
+    rollout,
     run_pod,
     scale,
+    set_image,
+    top,
 )
 from k8sedu.kubectl.parser import Command
 
@@ -30,9 +37,16 @@ MODULES = (
     describe_cmd,
     label,
     scale,
+    autoscale,
+    rollout,
+    set_image,
     node,
+    drain,
     events,
     info,
+    logs,
+    exec_cmd,
+    top,
 )
 
 COMMANDS: dict[str, Command] = {c.name: c for module in MODULES for c in module.COMMANDS}
@@ -50,7 +64,6 @@ NOT_SIMULATED = (
     "cp",
     "debug",
     "diff",
-    "drain",
     "edit",
     "exec",
     "explain",
@@ -62,8 +75,6 @@ NOT_SIMULATED = (
     "port-forward",
     "proxy",
     "replace",
-    "rollout",
-    "set",
     "top",
     "wait",
 )

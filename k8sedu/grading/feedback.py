@@ -1,0 +1,119 @@
+"""What a learner reads: the check() table, and the feedback file of each graded submission.
+
+A report is the plugin's dict (``score``, ``max_score``, ``tests`` with ``description``, ``points``,
+``outcome``, ``message``, ``assertion`` (the assertion's own message), ``hint`` (the test's
+``hint`` marker), ``hidden``; ``cells`` that raised); a graded result adds
+``student``, ``exercise``, ``status`` and ``reason``. Hidden tests show their name, points and
+outcome only: their messages would give away the hidden cases. The submission's own output is
+never copied into feedback, since a submission could print the hidden tests into it.
+"""
+
+from __future__ import annotations
+
+import html
+
+from k8sedu.grading.plugin import fmt
+
+_MARK = {"passed": "✓", "skipped": "–"}
+
+
+def rows(report: dict, reveal_hidden: bool = True) -> list[tuple[str, str, str, str]]:
+    """(test, points, result, hint) per test; the hint column also says what went wrong."""
+    result = []
+    for test in report.get("tests", []):
+        earned = test["points"] if test["outcome"] == "passed" else 0
+        note = ""
+        if test["outcome"] != "passed":
+            secret = test.get("hidden") and not reveal_hidden
+            hint = test.get("hint", "") if secret else test.get("assertion") or test.get("hint")
+            message = "" if secret else test.get("message", "")
+            note = " — ".join(part for part in (hint, message) if part)
+        name = test["description"] + (" (hidden)" if test.get("hidden") else "")
+        result.append((name, f"{fmt(earned)}/{fmt(test['points'])}", test["outcome"], note))
+    return result
+
+
+def text_table(report: dict, title: str) -> str:
+    lines = [f"{title}: {fmt(report['score'])}/{fmt(report['max_score'])} points"]
+    for name, points, outcome, note in rows(report):
+        lines.append(f"  {_MARK.get(outcome, '✗')} {points:>5}  {name}")
+        if note:
+            lines.append(f"           {note}")
+    lines += _cell_lines(report, "  ")
+    return "\n".join(lines) + "\n"
+
+
+def html_table(report: dict, title: str, reveal_hidden: bool = True) -> str:
+    body = "".join(
+        f"<tr><td>{_e(name)}</td><td>{_e(points)}</td>"
+        f"<td style='color:{_colour(outcome)}'>{_MARK.get(outcome, '✗')} {_e(outcome)}</td>"
+        f"<td>{_e(note)}</td></tr>"
+        for name, points, outcome, note in rows(report, reveal_hidden)
+    )
+    cells = "".join(f"<li>{_e(line.strip())}</li>" for line in _cell_lines(report, "")[1:])
+    return (
+        f"<div class='k8sedu-check'><strong>{_e(title)}: {fmt(report['score'])}/"
+        f"{fmt(report['max_score'])} points</strong>"
+        "<table><thead><tr><th>test</th><th>points</th><th>result</th><th>hint</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+        + (f"<p>Cells that raised an error:</p><ul>{cells}</ul>" if cells else "")
+        + "</div>"
+    )
+
+
+def _cell_lines(report: dict, indent: str) -> list[str]:
+    cells = report.get("cells", [])
+    if not cells:
+        return []
+    return ["Cells that raised an error (their definitions are missing):"] + [
+        f"{indent}{describe_cell(c)}" for c in cells
+    ]
+
+
+def describe_cell(cell: dict) -> str:
+    where = f"cell {cell['cell']}" + (f" line {cell['line']}" if cell.get("line") else "")
+    return f"{where} (`{cell['first_line']}`) raised {cell['error']}"
+
+
+def markdown(result: dict) -> str:
+    """The feedback file of one graded submission, in Markdown."""
+    lines = [
+        f"# Exercise {result['exercise']} — {result['student']}",
+        "",
+        f"**Score: {fmt(result['score'])}/{fmt(result['max_score'])}** ({result['status']})",
+        "",
+    ]
+    if result.get("reason"):
+        lines += [result["reason"], ""]
+    table = rows(result, reveal_hidden=False)
+    if table:
+        lines += ["| test | points | result | hint |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(_md(col) for col in row) + " |" for row in table]
+        lines.append("")
+    cells = _cell_lines(result, "- ")
+    return "\n".join(lines + cells).rstrip() + "\n"
+
+
+def html_page(result: dict) -> str:
+    """The same feedback as a standalone HTML page."""
+    title = f"Exercise {result['exercise']} — {result['student']}"
+    reason = f"<p>{_e(result['reason'])}</p>" if result.get("reason") else ""
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+        "td,th{border-bottom:1px solid #ccc;padding:.3em .6em;text-align:left}</style></head>"
+        f"<body><h1>{_e(title)}</h1><p>Status: {_e(result['status'])}</p>{reason}"
+        f"{html_table(result, 'Score', reveal_hidden=False)}</body></html>\n"
+    )
+
+
+def _colour(outcome: str) -> str:
+    return {"passed": "#1b7837", "skipped": "#777"}.get(outcome, "#b2182b")
+
+
+def _e(text: str) -> str:
+    return html.escape(str(text))
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")

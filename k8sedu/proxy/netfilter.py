@@ -1,0 +1,187 @@
+"""What the Linux kernel does with kube-proxy's rules: the first packet of a connection walks them.
+
+Traffic in k8sedu is routed by the very rules ``rules()`` prints: each line is compiled into a
+small matcher (``-d``, ``--dport``, ``-s``, ``addrtype``, ``statistic``, ``recent``) and the
+first packet of a new connection walks ``KUBE-SERVICES`` in the ``nat`` table, jumping from chain
+to chain until a ``DNAT``; if nothing DNATs it, the ``filter`` table's REJECT or DROP decides.
+Later packets follow the connection (conntrack), which is why balancing is per connection.
+
+``-m statistic --probability p`` matches with the kernel's rounding of p to a multiple of
+2^-31 (``xt_statistic`` keeps ``lround(p * 2^31)``), the value ``iptables-save`` shows as
+``0.33333333349``. ``-m recent`` keeps, per list name, when each source address last matched.
+
+Simplified: only the matches kube-proxy's service rules use are understood; marks and
+masquerading change nothing here (source addresses are not rewritten).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from k8sedu.proxy.iptables import KUBE_MARK_MASQ, KUBE_NODEPORTS, Rule, ServiceRules
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(text: str) -> ipaddress.IPv4Address:
+    return ipaddress.ip_address(text)  # parsing is slow; a node sees few distinct sources
+
+
+class Packet(NamedTuple):
+    """The first packet of a connection, as the node's netfilter hooks see it."""
+
+    src: str
+    dst: str
+    dport: int
+    protocol: str = "tcp"
+    src_local: bool = False  # sent by the node itself (addrtype --src-type LOCAL)
+    dst_local: bool = False  # addressed to one of the node's own addresses
+
+
+class Verdict(NamedTuple):
+    """``DNAT`` (to ``ip:port``), ``REJECT``, ``DROP``, or ``""`` when no rule decided."""
+
+    action: str
+    to: str = ""
+
+
+@dataclass
+class Compiled:
+    """One rule line, parsed into the matches it makes and its target."""
+
+    chain: str
+    target: str = ""
+    protocol: str = ""
+    dst: str = ""
+    dport: int = 0
+    src: ipaddress.IPv4Network | None = None
+    src_negated: bool = False
+    src_local: bool | None = None
+    dst_local: bool | None = None
+    probability: float | None = None
+    recent_name: str = ""
+    recent_seconds: int = 0  # > 0: "--rcheck --seconds N"; 0 with a name: "--set"
+    to: str = ""
+
+
+def compile_rule(rule: Rule) -> Compiled:
+    """Parse ``-A CHAIN [matches] -j TARGET [options]`` as written by ``iptables.py``."""
+    compiled = Compiled(chain=rule[1])
+    negate = False
+    i = 2
+    while i < len(rule):
+        token = rule[i]
+        value = rule[i + 1] if i + 1 < len(rule) else ""
+        if token == "!":
+            negate, i = True, i + 1
+            continue
+        step = 2
+        if token == "-p":
+            compiled.protocol = value
+        elif token == "-d":
+            compiled.dst = value
+        elif token == "-s":
+            compiled.src, compiled.src_negated = ipaddress.ip_network(value), negate
+        elif token == "--dport":
+            compiled.dport = int(value)
+        elif token in ("--src-type", "--dst-type"):
+            setattr(compiled, "src_local" if token == "--src-type" else "dst_local", True)
+        elif token == "--probability":
+            compiled.probability = int(float(value) * 2**31 + 0.5) / 2**31
+        elif token == "--name":
+            compiled.recent_name = value
+        elif token == "--seconds":
+            compiled.recent_seconds = int(value)
+        elif token == "-j":
+            compiled.target = value
+        elif token == "--to-destination":
+            compiled.to = value
+        elif token in ("--rcheck", "--reap", "--set"):
+            step = 1
+        negate = False
+        i += step
+    return compiled
+
+
+@dataclass
+class CompiledService:
+    """One service port's rules, compiled: its entry rules and the chains they jump to."""
+
+    entries: list[Compiled]  # its rules in KUBE-SERVICES and KUBE-NODEPORTS
+    chains: dict[str, list[Compiled]]
+    filters: list[Compiled]  # REJECT / DROP rules of the filter table
+
+    @classmethod
+    def of(cls, rules: ServiceRules) -> CompiledService:
+        chains: dict[str, list[Compiled]] = {name: [] for name in rules.nat_chains}
+        entries = []
+        for rule in rules.nat_rules:
+            compiled = compile_rule(rule)
+            if compiled.chain in chains:
+                chains[compiled.chain].append(compiled)
+            else:
+                entries.append(compiled)
+        filters = [compile_rule(r) for r in rules.filter_rules]
+        return cls(entries, chains, [f for f in filters if f.target in ("REJECT", "DROP")])
+
+
+@dataclass
+class Kernel:
+    """A node's netfilter state that outlives kube-proxy restarts: the ``recent`` lists."""
+
+    recent: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def route(self, service: CompiledService, packet: Packet, rng, now: float) -> Verdict:
+        """Walk the rules for the first packet of a new connection."""
+        for rule in service.entries:
+            if rule.chain == KUBE_NODEPORTS and not packet.dst_local:
+                continue  # KUBE-SERVICES jumps to KUBE-NODEPORTS only for the node's addresses
+            if self._matches(rule, packet, rng, now):
+                verdict = self._jump(service, rule, packet, rng, now)
+                if verdict.action:
+                    return verdict
+        for rule in service.filters:
+            if self._matches(rule, packet, rng, now):
+                return Verdict(rule.target)
+        return Verdict("")
+
+    def _jump(self, service, rule: Compiled, packet: Packet, rng, now: float) -> Verdict:
+        if rule.target == "DNAT":
+            return Verdict("DNAT", rule.to)
+        if rule.target in ("DROP", "REJECT", "ACCEPT"):
+            return Verdict(rule.target)
+        if rule.target == KUBE_MARK_MASQ:
+            return Verdict("")  # marks the packet for SNAT, then the walk goes on
+        for inner in service.chains.get(rule.target, ()):
+            if self._matches(inner, packet, rng, now):
+                verdict = self._jump(service, inner, packet, rng, now)
+                if verdict.action:
+                    return verdict
+        return Verdict("")  # fell off the end of the chain: back to the caller
+
+    def _matches(self, rule: Compiled, packet: Packet, rng, now: float) -> bool:
+        if rule.protocol and rule.protocol != packet.protocol:
+            return False
+        if (rule.dst and rule.dst != packet.dst) or (rule.dport and rule.dport != packet.dport):
+            return False
+        if rule.src is not None:
+            inside = _address(packet.src) in rule.src
+            if inside == rule.src_negated:
+                return False
+        if rule.src_local and not packet.src_local:
+            return False
+        if rule.dst_local and not packet.dst_local:
+            return False
+        if rule.recent_name and rule.recent_seconds:  # --rcheck --seconds N --reap
+            seen = self.recent.get(rule.recent_name, {})
+            last = seen.get(packet.src)
+            if last is None or now - last > rule.recent_seconds:
+                seen.pop(packet.src, None)
+                return False
+        if rule.probability is not None and rng.random() >= rule.probability:
+            return False
+        if rule.recent_name and not rule.recent_seconds:  # --set: remember this source
+            self.recent.setdefault(rule.recent_name, {})[packet.src] = now
+        return True

@@ -1,0 +1,369 @@
+"""Traffic: requests sent to a Service the way a client in (or outside) the cluster sends them.
+
+``request(cluster, "web", count=100)`` resolves ``web`` through cluster DNS, opens a TCP
+connection from a worker (``from_node``, or one picked by the seeded generator per request),
+and lets that node's kube-proxy rules choose the endpoint (``netfilter.py``); the pod then
+answers or not. ``connections=n`` reuses n keep-alive connections, so balancing happens per
+connection, as in iptables mode: two connections reach at most two pods.
+
+A target is a Service name (``web``, ``web.prod``, ``web.prod.svc.cluster.local``, with an
+optional ``:port``), or an address ``IP:port`` / URL: a node address with a NodePort, a
+load-balancer IP or a pod IP. For node and load-balancer addresses with ``from_node=None`` the
+client is outside the cluster; a load balancer sends each connection to a node that passes its
+health check (with ``externalTrafficPolicy: Local``, only nodes with a local endpoint).
+
+Failures are counted by reason, as curl reports them: ``connection refused`` (REJECT, or
+nothing listening), ``connection timed out`` (DROP, a dead node), ``could not resolve host``.
+
+The backend: the node owning the pod IP (by pod CIDR) finds the container listening there with
+``kubelet.lookup(ip, port)``; ``container.serve(port, now)`` answers (slower when throttled,
+``HTTP 500`` when unhealthy, ``connection refused`` when not listening). Sending at a rate sets
+``container.rps``, the request rate that drives its CPU use (and so the HPA). Without a kubelet
+on that node, an endpoint kube-proxy routed to answers in ``BASE_LATENCY``. Network time is
+added: ``LOCAL_HOP`` on the same node, ``REMOTE_HOP`` across nodes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from dataclasses import dataclass, field
+
+from k8sedu.proxy.netfilter import Packet
+
+BASE_LATENCY = 0.002  # s: a simulated container's answer when no kubelet models it
+LOCAL_HOP = 0.0001  # s: pod-to-pod on one node
+REMOTE_HOP = 0.0005  # s: across the node network
+TICK = 0.1  # s: with a rate, requests due within one tick are sent together
+RATE_WINDOW = 1.0  # s: containers learn their request rate averaged over this window
+EXTERNAL_CLIENT = "172.18.0.1"  # a client outside the cluster (kind's docker host)
+POD_NETWORK = ipaddress.ip_network("10.244.0.0/16")
+SERVICE_NETWORK = ipaddress.ip_network("10.96.0.0/12")
+POD_PREFIX = "10.244."
+INSIDE = (POD_NETWORK, SERVICE_NETWORK)  # addresses only reachable from inside the cluster
+
+
+@dataclass
+class Traffic:
+    """What happened to the requests: per pod, ok, failures by reason, latencies (s)."""
+
+    target: str
+    per_backend: dict[str, int] = field(default_factory=dict)
+    ok: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)  # of the successful requests
+    sender: Sender | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sent(self) -> int:
+        return self.ok + sum(self.failed.values())
+
+    @property
+    def success_rate(self) -> float:
+        return self.ok / self.sent if self.sent else 0.0
+
+    @property
+    def p95(self) -> float | None:
+        """95th-percentile latency of the successful requests (nearest rank)."""
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    def stop(self) -> None:
+        """Stop a background ``load`` early."""
+        if self.sender is not None:
+            self.sender.stop()
+
+    def __str__(self) -> str:
+        p95 = "-" if self.p95 is None else f"{self.p95 * 1000:.1f}ms"
+        failed = ", ".join(f"{n} {reason}" for reason, n in sorted(self.failed.items()))
+        return f"{self.target}: {self.ok}/{self.sent} ok ({self.success_rate:.1%}), p95 {p95}" + (
+            f"; failed: {failed}" if failed else ""
+        )
+
+
+class Connection:
+    """An open TCP connection: the conntrack entry fixed its endpoint at connect time."""
+
+    def __init__(self, client_host, ip: str, port: int, pod: str) -> None:
+        self.client_host = client_host
+        self.ip, self.port, self.pod = ip, port, pod
+
+
+class Sender:
+    """Sends requests to one target; with a rate, over simulated time (all state pickles)."""
+
+    def __init__(self, cluster, target: str, *, namespace, port, from_node, connections) -> None:
+        self.cluster = cluster
+        self.target = target
+        self.namespace = namespace
+        self.port = port
+        self.from_node = from_node
+        self.pool: list[Connection | None] = [None] * connections if connections else []
+        self.traffic = Traffic(target, sender=self)
+        self.rng = cluster.sim.rng("traffic")
+        self.sent = 0
+        self.timer = None
+        self.address = self._address(target)
+        self.resolved: dict[str, tuple] = {}  # the destination, looked up once per batch
+        # container id → (container, requests this tick); what this sender adds to its rps
+        self.hits: dict[str, tuple] = {}
+        self.rates: dict[str, tuple] = {}
+
+    # -- over time --------------------------------------------------------------------------------
+
+    def start(self, count: int, rate: float) -> None:
+        self.count, self.rate, self.start_time = count, rate, self.cluster.now
+        self.interval = max(1.0 / rate, TICK)
+        self.window_start = self.start_time
+        self.timer = self.cluster.sim.every(self.interval, self.tick, first=0)
+
+    def tick(self) -> None:
+        now = self.cluster.now
+        due = min(self.count, math.floor((now - self.start_time) * self.rate) + 1)
+        if due > self.sent:
+            self.send(due - self.sent)
+        elapsed = now + self.interval - self.window_start
+        if elapsed >= RATE_WINDOW - 1e-9:  # the rate each container saw over the last window
+            self.set_rates({cid: (c, n / elapsed) for cid, (c, n) in self.hits.items()})
+            self.hits, self.window_start = {}, now + self.interval
+        if self.sent >= self.count:
+            self.stop()
+
+    def set_rates(self, rates: dict[str, tuple]) -> None:
+        """Tell each container how many requests per second this sender now brings it
+        (``Container.rps`` drives its CPU use, and so the HPA)."""
+        for container, rps in self.rates.values():
+            container.rps = max(0.0, container.rps - rps)
+        for container, rps in rates.values():
+            container.rps += rps
+        self.rates = rates
+
+    def stop(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+            self.set_rates({})
+
+    # -- one batch at this instant -----------------------------------------------------------------
+
+    def send(self, n: int) -> None:
+        now = self.cluster.now
+        self.resolved = {}
+        for i in range(n):
+            slot = (self.sent + i) % len(self.pool) if self.pool else None
+            conn = self.pool[slot] if slot is not None else None
+            if conn is None:
+                conn = self.connect(now)
+                if isinstance(conn, str):
+                    self.record(None, conn, 0.0)
+                    continue
+            ok, reason, latency = self.serve(conn, now)
+            self.record(conn.pod, "" if ok else reason, latency)
+            if slot is not None:
+                self.pool[slot] = conn if ok else None  # a broken connection is opened again
+        self.sent += n
+
+    def record(self, pod: str | None, reason: str, latency: float) -> None:
+        traffic = self.traffic
+        if pod:
+            name = pod.partition("/")[2]
+            traffic.per_backend[name] = traffic.per_backend.get(name, 0) + 1
+        if reason:
+            traffic.failed[reason] = traffic.failed.get(reason, 0) + 1
+        else:
+            traffic.ok += 1
+            traffic.latencies.append(latency)
+
+    def connect(self, now: float) -> Connection | str:
+        """Open a connection: resolve, pick the client, walk the rules. A str is a failure."""
+        client = self.client_host()
+        if isinstance(client, str):
+            return client
+        if "" not in self.resolved:  # one lookup per batch: every node asks the same DNS
+            self.resolved[""] = self.destination(client)
+        dst, dport, pods, answers = self.resolved[""]
+        if len(answers) > 1:  # a headless name: every connection picks one of its addresses
+            dst = self.rng.choice(answers)
+        if not dst:
+            return "could not resolve host"
+        external = client is None
+        entry = client if client is not None else self.entry_node(dst, dport)
+        if entry is None:
+            return "connection timed out"
+        proxy = entry.proxy
+        owned = {entry.ip, *self.load_balancer_ips(entry, dst, dport)}
+        packet = Packet(
+            src=EXTERNAL_CLIENT if external else entry.ip,
+            dst=dst,
+            dport=dport,
+            src_local=not external,
+            dst_local=dst in owned,
+        )
+        verdict, endpoint = proxy.route(packet, self.rng, now) if proxy else (None, None)
+        if verdict is not None and verdict.action == "REJECT":
+            return "connection refused"
+        if verdict is not None and verdict.action == "DROP":
+            return "connection timed out"
+        if endpoint is not None:
+            return Connection(entry, endpoint.ip, endpoint.port, endpoint.pod)
+        if dst.startswith(POD_PREFIX):  # straight to a pod: no NAT
+            return Connection(entry, dst, dport, pods.get(dst) or self.pod_at(entry, dst))
+        return "connection timed out"  # nobody owns that address
+
+    @staticmethod
+    def pod_at(host, ip: str) -> str:
+        """The pod (``ns/name``) with this IP, if some Service's endpoints name it."""
+        endpoints = host.proxy.programmed.values() if host.proxy else ()
+        return next((ep.pod for p in endpoints for ep in p.endpoints if ep.ip == ip), "")
+
+    def client_host(self):
+        """The node the client runs on; None for a client outside the cluster."""
+        up = [h for h in self.cluster.hosts.values() if h.up]
+        if self.from_node is not None:
+            host = self.cluster.node(self.from_node)
+            return host if host.up else "connection timed out"
+        address = self.address[0]
+        if address and not any(ipaddress.ip_address(address) in n for n in INSIDE):
+            return None  # a node or load-balancer address: the client is outside
+        return self.rng.choice(up) if up else "connection timed out"
+
+    def destination(self, client) -> tuple[str, int, dict[str, str], tuple[str, ...]]:
+        """``(ip, port, {pod ip: pod}, all addresses)`` of the target, through DNS for a name."""
+        host, port = self.address
+        if host:
+            return host, port or self.port or 80, {}, (host,)
+        name, _, port_text = self.target.partition(":")
+        dns = self.resolver(client)
+        answer = dns.resolve(name, self.namespace) if dns else None
+        if answer is None or not answer.addresses:
+            return "", 0, {}, ()
+        svc = dns.services.get(f"{answer.name.split('.')[1]}/{answer.name.split('.')[0]}")
+        port = self.service_port(svc, port_text or self.port)
+        pods = dict(zip(answer.addresses, answer.pods, strict=False))
+        return answer.addresses[0], port, pods, answer.addresses
+
+    def resolver(self, client):
+        """The DNS cache of the client's node, else of any node whose kube-proxy runs."""
+        hosts = [client] if client is not None else []
+        hosts += [self.cluster.hosts[n] for n in sorted(self.cluster.hosts)]
+        for host in hosts:
+            if host.up and host.proxy is not None and host.proxy.dns is not None:
+                return host.proxy.dns
+        return None
+
+    @staticmethod
+    def service_port(svc: dict | None, wanted) -> int:
+        ports = ((svc or {}).get("spec") or {}).get("ports") or []
+        if wanted in (None, ""):
+            return ports[0]["port"] if ports else 80
+        for p in ports:
+            if str(p["port"]) == str(wanted) or p.get("name") == wanted:
+                return p["port"]
+        return int(wanted)
+
+    @staticmethod
+    def _address(target: str) -> tuple[str, int]:
+        """``http://10.96.0.5:80/x`` or ``172.18.0.3:30080`` → (ip, port); names → ("", 0)."""
+        rest = target.split("://", 1)[-1].split("/", 1)[0]
+        host, _, port = rest.partition(":")
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return "", 0
+        return host, int(port) if port else 0
+
+    @staticmethod
+    def load_balancer_ips(host, dst: str, dport: int) -> list[str]:
+        """A VIP-mode load-balancer IP is delivered to the node as its own address."""
+        programmed = host.proxy.service_at(dst, dport) if host.proxy else None
+        return [dst] if programmed and dst in programmed.info.load_balancer_vips else []
+
+    def entry_node(self, dst: str, dport: int):
+        """Where an outside client's connection enters: the node owning the address, or for a
+        load-balancer IP a node passing the health check, picked by the seeded generator."""
+        workers = [self.cluster.hosts[n] for n in sorted(self.cluster.hosts)]
+        # kube-proxy on the control-plane node serves NodePorts on its address too (as in kind);
+        # it is left out of load balancers by its exclude-from-external-load-balancers label
+        for host in [self.cluster.control_plane, *workers]:
+            if host.ip == dst:
+                return host if host.up else None
+        healthy = [
+            h for h in workers if h.up and h.proxy and h.proxy.has_local_endpoints(dst, dport)
+        ]
+        return self.rng.choice(healthy) if healthy else None
+
+    def serve(self, conn: Connection, now: float) -> tuple[bool, str, float]:
+        """One request on an open connection: the container listening there answers."""
+        host = self.owner_of(conn.ip)
+        if host is None or not host.up:
+            return False, "connection timed out", 0.0
+        hop = LOCAL_HOP if host is conn.client_host else REMOTE_HOP
+        lookup = getattr(host.kubelet, "lookup", None)
+        if lookup is None:  # no kubelet models containers here: the endpoint just answers
+            return True, "", BASE_LATENCY + hop
+        container = lookup(conn.ip, conn.port)
+        if container is None:
+            return False, "connection refused", 0.0
+        reply = container.serve(conn.port, now)
+        if reply.error:
+            return False, reply.error, 0.0
+        self.hits[container.id] = (container, self.hits.get(container.id, (None, 0))[1] + 1)
+        if reply.status >= 500:
+            return False, f"HTTP {reply.status}", reply.latency + hop
+        return True, "", reply.latency + hop
+
+    def owner_of(self, pod_ip: str):
+        """The node whose pod CIDR (``10.244.<i>.0/24``) holds the address: the pod network's
+        route."""
+        cidr = pod_ip.rsplit(".", 1)[0] + ".0/24"
+        hosts = [self.cluster.control_plane, *self.cluster.hosts.values()]  # pods run on both
+        return next((h for h in hosts if h.pod_cidr == cidr), None)
+
+
+def request(
+    cluster,
+    service: str,
+    count: int = 1,
+    *,
+    namespace: str = "default",
+    port: int | str | None = None,
+    rate: float | None = None,
+    from_node: str | None = None,
+    connections: int | None = None,
+) -> Traffic:
+    """Send ``count`` requests; with a ``rate`` (per second) the cluster runs ``count / rate`` s."""
+    sender = Sender(
+        cluster, service, namespace=namespace, port=port, from_node=from_node,
+        connections=connections,
+    )  # fmt: skip
+    if rate is None:
+        sender.send(count)
+        return sender.traffic
+    sender.start(count, rate)
+    cluster.run(count / rate)
+    sender.stop()
+    return sender.traffic
+
+
+def load(
+    cluster,
+    service: str,
+    rps: float,
+    duration: float,
+    *,
+    namespace: str = "default",
+    port: int | str | None = None,
+    from_node: str | None = None,
+    connections: int | None = None,
+) -> Traffic:
+    """Send ``rps`` requests per second for ``duration`` s in the background, as time runs.
+
+    Returns at once; the ``Traffic`` fills in as ``cluster.run`` advances (``stop()`` ends it)."""
+    sender = Sender(
+        cluster, service, namespace=namespace, port=port, from_node=from_node,
+        connections=connections,
+    )  # fmt: skip
+    sender.start(round(rps * duration), rps)
+    return sender.traffic
