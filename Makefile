@@ -33,7 +33,7 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/pytest -q -p no:xdist tests/notebooks
 
-test: lint unit notebooks
+test: lint notebooks unit
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_apiserver.py --full
