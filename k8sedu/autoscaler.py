@@ -14,16 +14,17 @@ Deployment in ``kube-system``) and talks to the API server and to the cloud. Eve
   requests stay under 50 % of its allocatable CPU and memory
   (``--scale-down-utilization-threshold``) and every pod that must move fits on another node.
   Unneeded for 10 min (``--scale-down-unneeded-time``; 20 min if NotReady), and not within 10 min
-  of a scale-up (``--scale-down-delay-after-add``), it is tainted ``ToBeDeletedByClusterAutoscaler``,
-  drained through the eviction API and its machine deleted. Empty nodes go together, at most one
-  node is drained at a time (``--max-drain-parallelism``).
+  of a scale-up (``--scale-down-delay-after-add``), it is tainted
+  ``ToBeDeletedByClusterAutoscaler``, drained through the eviction API and its machine deleted.
+  Empty nodes go together; at most one node is drained at a time (``--max-drain-parallelism``).
 
 Pods without a controller, pods annotated ``cluster-autoscaler.kubernetes.io/safe-to-evict:
 "false"`` and ``kube-system`` pods keep their node; DaemonSet and mirror pods do not count.
 
 Simplified: the cloud is ``k8sedu/cloud.py``; the predicates are the scheduler's
-NodeUnschedulable, NodeAffinity, TaintToleration and NodeResourcesFit filters; PodDisruptionBudgets act through the eviction API only (a refused
-eviction is retried each loop for 10 min, then the node is given back); no status ConfigMap.
+NodeUnschedulable, NodeAffinity, TaintToleration and NodeResourcesFit filters;
+PodDisruptionBudgets act through the eviction API only (a refused eviction is retried each loop
+for 10 min, then the node is given back); no local-storage rule; no status ConfigMap.
 """
 
 from __future__ import annotations
@@ -193,11 +194,14 @@ class ClusterAutoscaler(Component):
         if not options:
             for p in waiting:
                 reasons = ", ".join(sorted(f"{n} {why}" for why, n in rejected[p.name].items()))
-                self.recorder.event(p.pod, "Normal", "NotTriggerScaleUp", f"pod didn't trigger scale-up: {reasons}")  # fmt: skip
+                self.recorder.event(
+                    p.pod, "Normal", "NotTriggerScaleUp", f"pod didn't trigger scale-up: {reasons}"
+                )
             return False
         rng = self.sim.rng("cluster-autoscaler")
         group, count, helped = rng.choice(options)  # the default expander, "random"
-        info = f"[{{{group.name} {group.target_size}->{group.target_size + count} (max: {group.max_size})}}]"  # fmt: skip
+        size_now, size_then = group.target_size, group.target_size + count
+        info = f"[{{{group.name} {size_now}->{size_then} (max: {group.max_size})}}]"
         provider.increase(group, count)
         self.last_scale_up = self.sim.now
         for p in helped:
@@ -225,7 +229,7 @@ class ClusterAutoscaler(Component):
     # -- scale-down -------------------------------------------------------------------------------
 
     def update_unneeded(self, provider: CloudProvider, infos: dict) -> None:
-        """Track since when each node group machine could go: low use, and its pods fit elsewhere."""
+        """Since when each group machine could go: low use, and its pods fit elsewhere."""
         removed: set[str] = set(self.draining)  # membership only
         room = {name: info.clone() for name, info in infos.items() if name not in removed}
         unneeded = []
@@ -282,14 +286,21 @@ class ClusterAutoscaler(Component):
             elif self.sim.now - started > MAX_GRACEFUL_TERMINATION:
                 del self.draining[name]
                 self.set_taint(info.node, None)
-                self.recorder.event(info.node, "Warning", "ScaleDownFailed", "failed to drain the node, aborting ScaleDown")  # fmt: skip
+                self.recorder.event(
+                    info.node,
+                    "Warning",
+                    "ScaleDownFailed",
+                    "failed to drain the node, aborting ScaleDown",
+                )
             else:
                 self.evict([p for p in movers if not p.terminating], announce=False)
 
     def mark(self, node: dict) -> None:
         value = str(int(self.cluster.epoch.timestamp() + self.sim.now))
         self.set_taint(node, {"key": TO_BE_DELETED, "value": value, "effect": "NoSchedule"})
-        self.recorder.event(node, "Normal", "ScaleDown", "marked the node as toBeDeleted/unschedulable")  # fmt: skip
+        self.recorder.event(
+            node, "Normal", "ScaleDown", "marked the node as toBeDeleted/unschedulable"
+        )
 
     def set_taint(self, node: dict, taint: dict | None) -> None:
         """Add (or, with None, remove) the ToBeDeleted taint."""
@@ -297,7 +308,9 @@ class ClusterAutoscaler(Component):
         if taint is not None:
             taints.append(taint)
         try:
-            self.client.patch("nodes", objects.name_of(node), {"spec": {"taints": taints}}, type="merge")  # fmt: skip
+            self.client.patch(
+                "nodes", objects.name_of(node), {"spec": {"taints": taints}}, type="merge"
+            )
         except (APIError, ConnectionRefused):
             pass  # the next loop sees the node as it is and tries again
 

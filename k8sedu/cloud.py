@@ -48,10 +48,13 @@ class NodeGroup:
         name = f"template-node-for-{self.name}"
         labels = {"kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux"}
         node = {
-            "metadata": {"name": name, "labels": {**labels, "kubernetes.io/hostname": name, **self.labels}},
+            "metadata": {
+                "name": name,
+                "labels": {**labels, "kubernetes.io/hostname": name, **self.labels},
+            },
             "spec": {"taints": list(self.taints)},
             "status": {"allocatable": capacity, "capacity": capacity},
-        }  # fmt: skip
+        }
         return NodeInfo(node)
 
 
@@ -100,9 +103,12 @@ class CloudProvider:
         group = self.groups[group_name]
         try:
             self.cluster.add_node(
-                name, cpu=group.cpu, memory=group.memory, labels=dict(group.labels),
+                name,
+                cpu=group.cpu,
+                memory=group.memory,
+                labels=dict(group.labels),
                 taints=[dict(t) for t in group.taints],
-            )  # fmt: skip
+            )
         except (APIError, ConnectionRefused):
             self.cluster.sim.schedule(10.0, self.boot, group_name, name)
             return
@@ -111,7 +117,7 @@ class CloudProvider:
         group.nodes.append(name)
 
     def forget_missing(self) -> None:
-        """Machines deleted behind the autoscaler's back (``cluster.remove_node``) leave their group."""
+        """Machines deleted behind the autoscaler's back (``cluster.remove_node``) leave."""
         for group in self.groups.values():
             group.nodes = [n for n in group.nodes if n in self.cluster.hosts]
 

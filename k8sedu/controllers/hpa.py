@@ -1,4 +1,4 @@
-"""The HorizontalPodAutoscaler controller (autoscaling/v2): resize a workload to meet a metric target.
+"""The HorizontalPodAutoscaler controller (autoscaling/v2): resize a workload to meet a target.
 
 Models ``pkg/controller/podautoscaler/horizontal.go`` of Kubernetes v1.34. Every 15 s per HPA
 (``--horizontal-pod-autoscaler-sync-period``: each key is re-queued with a fixed 15 s delay) it:
@@ -39,7 +39,11 @@ GOT_SCALE = (
     "SucceededGetScale",
     "the HPA controller was able to get the target's current scale",
 )
-DISABLED = ("False", "ScalingDisabled", "scaling is disabled since the replica count of the target is zero")  # fmt: skip
+DISABLED = (
+    "False",
+    "ScalingDisabled",
+    "scaling is disabled since the replica count of the target is zero",
+)
 NO_SELECTOR = ("False", "InvalidSelector", "the HPA target's scale is missing a selector")
 
 
@@ -202,16 +206,22 @@ class HorizontalPodAutoscalerController(Controller):
             raise
         message = f"the HPA controller was able to update the target scale to {desired}"
         self.condition(hpa, "AbleToScale", "True", "SucceededRescale", message)
-        self.recorder.event(hpa, "Normal", "SuccessfulRescale", f"New size: {desired}; reason: {reason}")  # fmt: skip
+        self.recorder.event(
+            hpa, "Normal", "SuccessfulRescale", f"New size: {desired}; reason: {reason}"
+        )
         behavior = hpa["spec"].get("behavior")
         if behavior is None:
             return  # the legacy path never reads past scale events
         if desired > current:
             events = self.scale_up_events.setdefault(key, [])
-            hpa_normalize.store_scale_event(events, behavior["scaleUp"], desired - current, self.sim.now)  # fmt: skip
+            hpa_normalize.store_scale_event(
+                events, behavior["scaleUp"], desired - current, self.sim.now
+            )
         else:
             events = self.scale_down_events.setdefault(key, [])
-            hpa_normalize.store_scale_event(events, behavior["scaleDown"], current - desired, self.sim.now)  # fmt: skip
+            hpa_normalize.store_scale_event(
+                events, behavior["scaleDown"], current - desired, self.sim.now
+            )
 
     # -- metrics ----------------------------------------------------------------------------------
 
@@ -243,7 +253,9 @@ class HorizontalPodAutoscalerController(Controller):
                 replicas, metric = proposal, name
         error = None
         if first is not None:
-            error = f"invalid metrics ({invalid} invalid out of {len(specs)}), first error is: {first}"  # fmt: skip
+            error = (
+                f"invalid metrics ({invalid} invalid out of {len(specs)}), first error is: {first}"
+            )
         if first is not None and (invalid >= len(specs) or replicas < current):
             message = f"the HPA was unable to compute the replica count: {first}"
             self.condition(hpa, "ScalingActive", "False", first.reason, message)
@@ -289,9 +301,13 @@ class HorizontalPodAutoscalerController(Controller):
         samples = self.pod_metrics(resource, ns, selector, container)
         match = labels.parse_selector(selector)
         pods = sorted(
-            (p for p in self.informer("pods").list(ns) if match.matches(p["metadata"].get("labels"))),
+            (
+                p
+                for p in self.informer("pods").list(ns)
+                if match.matches(p["metadata"].get("labels"))
+            ),
             key=objects.name_of,
-        )  # fmt: skip
+        )
         if not pods:
             raise MetricsError("no pods returned by selector while calculating replica count")
         ready, unready, missing, ignored = hpa_replicas.group_pods(
@@ -310,7 +326,8 @@ class HorizontalPodAutoscalerController(Controller):
         goal = target.get("averageUtilization")
         if goal is None:
             raise MetricsError(
-                "invalid resource metric source: neither a utilization target nor a value target was set"
+                "invalid resource metric source: "
+                "neither a utilization target nor a value target was set"
             )
         requests = {
             objects.name_of(p): hpa_replicas.pod_request(p, resource, container) for p in pods

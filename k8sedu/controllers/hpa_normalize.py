@@ -104,7 +104,7 @@ def with_behaviors(
     minimum: int,
     maximum: int,
 ) -> tuple[int, tuple[str, str], tuple[str, str, str]]:
-    """``normalizeDesiredReplicasWithBehaviors`` → ``(replicas, AbleToScale why, ScalingLimited)``."""
+    """``normalizeDesiredReplicasWithBehaviors`` → ``(replicas, AbleToScale, ScalingLimited)``."""
     up, down = behavior["scaleUp"], behavior["scaleDown"]
     down_window = down.get("stabilizationWindowSeconds")
     if down_window is None:  # left to the controller's flag

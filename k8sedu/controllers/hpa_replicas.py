@@ -52,7 +52,7 @@ def within_tolerance(ratio: float, tolerance: float = TOLERANCE) -> bool:
 
 
 def utilization(metrics: dict[str, int], requests: dict[str, int]) -> tuple[int, int]:
-    """``(utilization %, average usage)`` of the pods with metrics (``GetResourceUtilizationRatio``).
+    """``(utilization %, average usage)`` of pods with metrics (``GetResourceUtilizationRatio``).
 
     The percentage is an integer, truncated: 359m used of 400m requested is 89 %.
     """
@@ -87,7 +87,7 @@ def desired_replicas(
     requests: dict[str, int] | None = None,
     tolerance: float = TOLERANCE,
 ) -> int:
-    """The replica count one metric proposes (``GetResourceReplicas`` / ``calcPlainMetricReplicas``).
+    """The replica count a metric proposes (``GetResourceReplicas``, ``calcPlainMetricReplicas``).
 
     ``metrics`` holds the ready pods' values; ``unready`` pods (not ready yet, or still warming
     up) and ``missing`` pods (no metrics) are named apart. With ``requests`` (pod → request) the

@@ -26,8 +26,10 @@ DEFAULT_UNITS = {"cpu": "m", "memory": "Mi"}
 def resource_target(text: str, resource: str) -> dict:
     """``parseResourceInput``: ``70%`` → utilization, ``500m`` / ``500`` → average value.
 
-    >>> resource_target("70%", "cpu"), resource_target("200", "memory")
-    ({'type': 'Utilization', 'averageUtilization': 70}, {'type': 'AverageValue', 'averageValue': '200Mi'})
+    >>> resource_target("70%", "cpu")
+    {'type': 'Utilization', 'averageUtilization': 70}
+    >>> resource_target("200", "memory")
+    {'type': 'AverageValue', 'averageValue': '200Mi'}
     """
     text = text.strip()
     if not text:
@@ -111,7 +113,9 @@ def run(inv: Invocation) -> None:
                 f"error: cannot autoscale a {res.kind}: could not find scale subresource for "
                 f"{group_version}, Resource={res.plural} in discovery information"
             )
-        created = inv.api.create("horizontalpodautoscalers", hpa_for(res, name, inv.flags), inv.namespace)  # fmt: skip
+        created = inv.api.create(
+            "horizontalpodautoscalers", hpa_for(res, name, inv.flags), inv.namespace
+        )
         hpa = _common.resource_type("horizontalpodautoscalers")
         inv.out(_common.object_line(hpa, created["metadata"]["name"], "autoscaled"))
 
