@@ -18,7 +18,7 @@ from __future__ import annotations
 from k8sedu import objects, quantity
 from k8sedu.apiserver.client import Client
 from k8sedu.client.events import EventRecorder
-from k8sedu.client.informer import EventHandler, InformerFactory
+from k8sedu.client.informer import EventHandler, Informer
 from k8sedu.component import Component
 from k8sedu.errors import APIError, ConnectionRefused
 from k8sedu.kubelet import status
@@ -54,8 +54,11 @@ class Kubelet(Component):
         self.backoff = Backoff()
         self.pull_errors: dict[str, str] = {}
         self.allocatable = quantity.Resources.from_dict({})
-        self.factory = InformerFactory(self, self.client)
-        self.pods = self.factory.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
+        # one informer, not a factory: its broken-watch check rides on the 10 s heartbeat
+        # instead of a 1 s timer of its own (idle nodes must cost next to nothing)
+        self.pods = Informer(
+            self, self.client, "pods", field_selector=f"spec.nodeName={self.node_name}"
+        )
         self.node_status = NodeStatus(self)
         self.eviction = EvictionManager(self)
 
@@ -72,10 +75,10 @@ class Kubelet(Component):
             self.capacity, self.node_uid = {}, ""
         self.pods.add_handler(EventHandler(self.pod_added, self.pod_updated, self.pod_deleted))
         self.node_status.start()
-        self.factory.start()
+        self.pods.start()
 
     def on_stop(self) -> None:
-        self.factory.stop()
+        self.pods.stop()
         self._forget()
 
     def at(self, when: float, callback, *args):

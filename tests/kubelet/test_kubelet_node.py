@@ -114,3 +114,18 @@ def test_kill_container_restarts_per_policy(policy):
         assert status["lastState"]["terminated"]["exitCode"] == 137
     else:
         assert status["state"]["terminated"]["exitCode"] == 137
+
+
+def test_the_kubelet_watches_again_after_an_api_server_restart():
+    cluster = Cluster(nodes=1)
+    cluster.run(5)
+    cluster.stop("kube-apiserver")
+    cluster.run(30)
+    cluster.start("kube-apiserver")
+    cluster.api.create("pods", pod("web", "k8sedu/web:1.0"))
+    # the re-list retries with the reflector's back-off (0.8 s doubling): the last try while the
+    # server was down was at 34.8 s, the next one lists the new pod at 60.4 s
+    took = cluster.run_until(
+        lambda c: c.api.get("pods", "web")["status"]["phase"] == "Running", timeout=60
+    )
+    assert cluster.now == pytest.approx(35 + took) and 60.4 < cluster.now < 61
