@@ -259,9 +259,9 @@ class Cache:
         if ni is None:
             ni = self.nodes[node_name] = NodeInfo()
             ni.name = node_name
-        ni.add_pod(pi)
         self.pod_node[pi.uid] = node_name
-        self._refresh(node_name)
+        if ni.add_pod(pi):
+            self._refresh(node_name)
 
     def assume_pod(self, pi: PodInfo, node_name: str) -> PodInfo:
         """``AssumePod``: count the pod on ``node_name`` before the binding is seen."""

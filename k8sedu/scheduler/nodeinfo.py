@@ -268,13 +268,14 @@ class NodeInfo:
     def __len__(self) -> int:
         return len(self._pods)
 
-    def add_pod(self, pi: PodInfo) -> None:
-        """``NodeInfo.AddPod``: count its requests, ports and affinity."""
+    def add_pod(self, pi: PodInfo) -> bool:
+        """``NodeInfo.AddPod``: count its requests, ports and affinity. False when it was only a
+        newer version of a pod already counted the same way (nothing to recount)."""
         old = self._pods.get(pi.uid)
         if old is not None:
-            if _same_footprint(old, pi):  # a newer version of the same pod: nothing to recount
+            if _same_footprint(old, pi):
                 self._pods[pi.uid] = pi
-                return
+                return False
             self.remove_pod(pi.uid)
         self._pods[pi.uid] = pi
         self.requested = _plus(self.requested, pi.requests, 1)
@@ -285,6 +286,7 @@ class NodeInfo:
             self.pods_with_affinity += 1
             self.pods_with_required_anti_affinity += pi.has_required_anti_affinity
         self.generation += 1
+        return True
 
     def remove_pod(self, uid: str) -> PodInfo | None:
         pi = self._pods.pop(uid, None)
