@@ -37,6 +37,8 @@ test: lint notebooks unit
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_apiserver.py --full
+	$(PY) benchmarks/bench_scheduler.py --full
+	$(PY) benchmarks/bench_cluster.py --full
 	$(PY) benchmarks/bench_dashboard.py --full
 	$(PY) benchmarks/bench_grading.py --full
 

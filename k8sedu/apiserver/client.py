@@ -44,6 +44,11 @@ class Client:
     def __repr__(self) -> str:
         return f"<Client {self.user}>"
 
+    @property
+    def admission(self):
+        """The API server's admission chain: ``cluster.api.admission.register(name, ...)``."""
+        return self.cluster.apiserver.admission
+
     # -- plumbing -----------------------------------------------------------------------------
 
     def _server(self):
@@ -104,9 +109,15 @@ class Client:
             raise MethodNotAllowed(
                 "the server does not allow this method on the requested resource"
             )
-        return self._call(
+        created = self._call(
             "create", resource_name, key, server.create, res, body, ns, self.user_info
         )
+        if not meta.get("name"):  # generateName: the trace names the object the server made
+            last = self.cluster.trace.records[-1]
+            self.cluster.trace.records[-1] = last._replace(
+                key=_key(ns, created["metadata"]["name"])
+            )
+        return created
 
     def get(self, resource_name: str, name: str, namespace: str = "default") -> dict:
         server = self._server()

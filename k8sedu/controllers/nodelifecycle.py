@@ -235,7 +235,12 @@ class NodeLifecycleController(Controller):
         else:
             observed = dict(current)
             grace = self.grace_period
-        seen = (current["lastHeartbeatTime"], current["lastTransitionTime"]) if current else None
+        # a Node made through the API may carry conditions without timestamps
+        seen = (
+            (current.get("lastHeartbeatTime"), current.get("lastTransitionTime"))
+            if current
+            else None
+        )
         saved_lease = health["lease"] if health else None
         new_signal = (
             health is None
@@ -281,7 +286,7 @@ class NodeLifecycleController(Controller):
         if current != observed:
             node = self.client.update_status("nodes", node)
             current = objects.get_condition(node, "Ready")
-            health["ready"] = (current["lastHeartbeatTime"], current["lastTransitionTime"])
+            health["ready"] = (current.get("lastHeartbeatTime"), current.get("lastTransitionTime"))
             health["status"] = current["status"]
         return observed, current, node
 

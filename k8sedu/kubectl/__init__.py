@@ -47,7 +47,9 @@ def run(cluster, command: str | list[str]) -> Output:
     stdout = "".join(inv.stdout)
     if inv.errors:
         stderr = "\n".join([*inv.stderr, errors_text(inv.errors)])
-        raise KubectlError(stderr, 1, stdout)
+        # one failure keeps its own exit code (`kubectl exec … -- false` exits 1, `cat /nope` 1…)
+        code = getattr(inv.errors[0], "exit_code", 1) if len(inv.errors) == 1 else 1
+        raise KubectlError(stderr, code, stdout)
     return Output(stdout, "\n".join(inv.stderr), 0)
 
 

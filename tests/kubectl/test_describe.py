@@ -238,7 +238,7 @@ Events:
   Type    Reason     Age                   From               Message
   ----    ------     ----                  ----               -------
   Normal  Scheduled  5m                    default-scheduler  Successfully assigned default/web-7d4b9c8f5-abcde to node-1
-  Normal  Pulled     119s (x3 over 4m59s)  kubelet            spec.containers{web}: Container image "k8sedu/web:1.0" already present on machine
+  Normal  Pulled     119s (x3 over 4m59s)  kubelet            Container image "k8sedu/web:1.0" already present on machine
 """)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from k8sedu import objects
-from k8sedu.errors import APIError, KubectlError
+from k8sedu.errors import AlreadyExists, APIError, KubectlError
 from k8sedu.kubectl import apply as applier
 from k8sedu.kubectl.commands import _common
 from k8sedu.kubectl.commands._common import Invocation
@@ -90,7 +90,10 @@ def run_create_deployment(inv: Invocation) -> None:
         },
         "status": {},
     }
-    created = inv.api.create("deployments", deployment, inv.namespace)
+    try:
+        created = inv.api.create("deployments", deployment, inv.namespace)
+    except AlreadyExists as error:  # create_deployment.go wraps the server's answer
+        raise KubectlError(f"error: failed to create deployment: {error}") from None
     inv.out(f"deployment.apps/{created['metadata']['name']} created\n")
 
 

@@ -163,7 +163,4 @@ def describe_events(w: PrefixWriter, events: list[dict], now: float) -> None:
             interval = first
         source = (e.get("source") or {}).get("component") or e.get("reportingComponent", "")
         message = (e.get("message") or "").strip()
-        field_path = (e.get("involvedObject") or {}).get("fieldPath")
-        if field_path:
-            message = f"{field_path}: {message}"
         w.write(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t{message}\n")
