@@ -21,6 +21,8 @@ are core/v1 Events through the EventRecorder.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from functools import partial
 
 from k8sedu.apiserver.client import Client
@@ -331,6 +333,60 @@ class Scheduler(Component):
         if record is None:
             raise NotFound(f"kube-scheduler has no scheduling cycle for pod {key}")
         return Explanation(key, record.chosen, record.message, record)
+
+    def what_if(
+        self,
+        pod: str | dict,
+        namespace: str = "default",
+        weights: dict[str, int] | None = None,
+        scoring_strategy: str | None = None,
+    ) -> Explanation:
+        """Run a pod's scheduling decision again with other plugin weights or another
+        NodeResourcesFit scoring strategy (``LeastAllocated``, ``MostAllocated``…), binding
+        nothing: the cluster, the queue and the scheduler's random stream stay as they were."""
+        if isinstance(pod, dict):
+            namespace = pod["metadata"].get("namespace", namespace)
+            pod = pod["metadata"]["name"]
+        obj = self.client.get("pods", pod, namespace)
+        obj["spec"].pop("nodeName", None)  # a placed pod is decided again as if still pending
+        pi = PodInfo(obj)
+        profile_name = (obj.get("spec") or {}).get("schedulerName", "default-scheduler")
+        profile = _what_if_profile(self.config.profiles[profile_name], weights, scoring_strategy)
+        fwk = Framework(self, profile, self.custom.get(profile_name, ()))
+        saved = (self.next_start_node_index, self.rng.getstate())
+        placed = self.cache.pod_node.get(pi.uid)
+        was_assumed = pi.uid in self.cache.assumed
+        counted = self.cache.remove_pod(pi.uid)  # decide as if the pod were not placed yet
+        try:
+            result = schedule_pod(fwk, CycleState(pi), self)
+        finally:
+            self.next_start_node_index = saved[0]
+            self.rng.setstate(saved[1])
+            if counted is not None:
+                self.cache.add_pod(counted, placed)
+                if was_assumed:
+                    self.cache.assumed.add(pi.uid)
+        record = result.record
+        message = record.message or (
+            result.fit_error("") if result.node is None and result.statuses else ""
+        )
+        return Explanation(f"{namespace}/{pod}", result.node, message, record)
+
+
+def _what_if_profile(profile, weights: dict | None, scoring_strategy: str | None):
+    """A copy of a profile with other score weights or another NodeResourcesFit strategy."""
+    weights = weights or {}
+    args = copy.deepcopy(profile.args)
+    if scoring_strategy:
+        fit = args.setdefault(
+            "NodeResourcesFit", copy.deepcopy(profile.plugin_args("NodeResourcesFit"))
+        )
+        fit.setdefault("scoringStrategy", {})["type"] = scoring_strategy
+    return dataclasses.replace(
+        profile,
+        multi_point=[(name, weights.get(name, weight)) for name, weight in profile.multi_point],
+        args=args,
+    )
 
 
 def _truncate(message: str) -> str:
