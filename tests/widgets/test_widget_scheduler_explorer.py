@@ -102,3 +102,22 @@ def test_a_real_cluster():
     explorer.pod.value = "default/solo"
     node = cluster.api.get("pods", "solo")["spec"]["nodeName"]
     assert explorer.rerun() == node
+
+
+def test_the_strategy_switch_asks_the_real_scheduler():
+    cluster = k.Cluster(nodes=3)
+    for name, cpu in (("big", "2"), ("solo", "500m")):
+        container = {
+            "name": "c",
+            "image": "k8sedu/web:1.0",
+            "resources": {"requests": {"cpu": cpu}},
+        }
+        body = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}}
+        cluster.api.create("pods", dict(body, spec={"containers": [container]}))
+        cluster.run(5)
+    busy = cluster.api.get("pods", "big")["spec"]["nodeName"]
+    explorer = SchedulerExplorer(cluster)
+    assert not explorer.strategy.disabled
+    explorer.pod.value = "default/solo"
+    explorer.strategy.value = "MostAllocated"
+    assert explorer.rerun() == busy  # bin packing joins the busy node
