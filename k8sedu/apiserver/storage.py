@@ -33,9 +33,18 @@ class Change(NamedTuple):
     old: dict | None
 
 
+# ObjectMeta fields tagged `omitempty`: an empty list or map is not written at all
+OMIT_EMPTY = ("labels", "annotations", "ownerReferences", "finalizers", "managedFields")
+
+
 def encode(obj: dict) -> str:
-    """The bytes stored in etcd: compact JSON without ``metadata.resourceVersion``."""
+    """The bytes stored in etcd: compact JSON without ``metadata.resourceVersion`` (and without
+    empty ``omitempty`` metadata fields, which Go's encoder drops: a released pod's
+    ``ownerReferences: []`` disappears)."""
     meta = obj["metadata"]
+    for field in OMIT_EMPTY:
+        if field in meta and not meta[field]:
+            del meta[field]
     rv = meta.pop("resourceVersion", None)
     try:
         return json.dumps(obj, separators=(",", ":"))
