@@ -10,8 +10,17 @@ JOBS   ?= auto
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@# the real-browser test drives the system Chromium (never a Playwright download)
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium unavailable: the browser test will skip"
+	@# system packages some tests need: Chromium for the real-browser test (never a Playwright
+	@# download), a CJK font for Korean figures, a real etcd 3.4 for the real-etcd backend tests
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v etcd >/dev/null || test -x /usr/bin/etcd || missing="$$missing etcd-server etcd-client"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || \
+	  echo "could not install$$missing: the tests that need them will skip"; \
+	fi
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv
 	$(UV) pip install -q --python $(PY) --compile-bytecode -e '.[lab,dev]'
@@ -41,6 +50,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_cluster.py --full
 	$(PY) benchmarks/bench_dashboard.py --full
 	$(PY) benchmarks/bench_grading.py --full
+	$(PY) benchmarks/bench_realetcd.py --full
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

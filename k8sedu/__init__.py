@@ -20,6 +20,7 @@ _EXPORTS = {
     "Etcd": "k8sedu.etcd",
     "Compacted": "k8sedu.etcd",
     "KeyValue": "k8sedu.etcd",
+    "RealEtcd": "k8sedu.etcd",
     "Sim": "k8sedu.sim",
     "APIError": "k8sedu.errors",
     "AlreadyExists": "k8sedu.errors",
@@ -34,6 +35,8 @@ _EXPORTS = {
     "NotFound": "k8sedu.errors",
     "Resources": "k8sedu.quantity",
     "check": "k8sedu.grading.check",
+    "connect": "k8sedu.connect",
+    "NotSimulated": "k8sedu.connect",
     "predict": "k8sedu.widgets.predict",
     "set_language": "k8sedu.widgets.i18n",
 }

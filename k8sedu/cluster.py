@@ -2,7 +2,8 @@
 
 ``Cluster(nodes=3)`` is a control-plane machine running etcd, kube-apiserver, kube-scheduler and
 kube-controller-manager, plus worker machines ``node-1`` … ``node-3`` each running a kubelet and
-kube-proxy (DESIGN "Contract details"). ``Cluster.bare()`` runs only etcd and kube-apiserver, so a
+kube-proxy (DESIGN "Contract details"); ``Cluster(control_planes=3)`` replicates the control plane
+behind a load balancer (``k8sedu/ha.py``). ``Cluster.bare()`` runs only etcd and kube-apiserver, so a
 lesson can add the rest one by one. Everything happens on one simulated clock: ``run(30)`` moves
 it 30 s; writes from a notebook do not move it (DESIGN decision 11).
 """
@@ -15,12 +16,12 @@ import pickle
 from datetime import datetime
 from pathlib import Path
 
-from k8sedu import objects
+from k8sedu import ha, objects
 from k8sedu.apiserver.bootstrap import bootstrap
 from k8sedu.apiserver.client import Client
 from k8sedu.apiserver.server import APIServer
 from k8sedu.component import Component
-from k8sedu.etcd import Etcd
+from k8sedu.etcd import Etcd, RealEtcd
 from k8sedu.node import Host, node_object
 from k8sedu.sim import Sim
 from k8sedu.trace import Trace
@@ -85,23 +86,34 @@ class Cluster:
         control_planes: int = 1,
         bare: bool = False,
         load_balancer_range: str | None = None,
+        etcd: str | RealEtcd | None = None,
     ) -> None:
-        if control_planes != 1:
-            raise NotImplementedError("a replicated control plane is not built yet (HA issue)")
+        if control_planes < 1:
+            raise ValueError(f"control_planes must be at least 1, got {control_planes}")
         _tune_gc()
         self.seed = seed
         self.epoch = objects.EPOCH if epoch is None else _as_datetime(epoch)
         self.sim = Sim(seed)
         self._stamp: tuple = (None, "")
         self.trace = Trace()
-        self.etcd = Etcd(self.sim)
+        if control_planes > 1:  # an etcd member on every control-plane machine (k8sedu/ha.py)
+            self.etcd = ha.replicated_etcd(self, control_planes)
+        elif etcd is None:
+            self.etcd = Etcd(self.sim)
+        else:  # a real etcd server (k8sedu/etcd/real.py): its URL, or one RealEtcd.start() launched
+            self.etcd = RealEtcd(etcd, self.sim) if isinstance(etcd, str) else etcd.attach(self.sim)
         self.hosts: dict[str, Host] = {}
         self.components: dict[str, Component] = {}
         self.control_plane = Host(self, "control-plane", 0, control_plane=True)
         self.apiserver_host = f"{self.control_plane.ip}:6443"
-        self._add_component(EtcdProcess(self))
-        self.apiserver = APIServer(self)
-        self._add_component(self.apiserver)
+        self.control_plane_hosts = [self.control_plane]
+        self.api_load_balancer: ha.LoadBalancer | None = None  # HA: in front of the API servers
+        if control_planes == 1:
+            self._add_component(EtcdProcess(self))
+            self.apiserver = APIServer(self)
+            self._add_component(self.apiserver)
+        else:
+            ha.build_control_plane(self, control_planes)
         self.api = Client(self, "kubernetes-admin", "kubernetes-admin", ("kubeadm:cluster-admins",))
         bootstrap(
             Client(self, "system:apiserver", "kube-apiserver", ("system:masters",)),
@@ -111,14 +123,18 @@ class Cluster:
         self.load_balancer_range = load_balancer_range
         self.zones = list(zones or [])
         if not bare:
-            self._register(self.control_plane, node_cpu, node_memory, None, None, None)
-            # as in kind, the control-plane machine runs a kubelet and kube-proxy too
-            self._start_processes(self.control_plane)
+            for host in self.control_plane_hosts:
+                self._register(host, node_cpu, node_memory, None, None, None)
+                # as in kind, a control-plane machine runs a kubelet and kube-proxy too
+                self._start_processes(host)
             for i in range(nodes):
                 zone = self.zones[i % len(self.zones)] if self.zones else None
                 self.add_node(f"node-{i + 1}", cpu=node_cpu, memory=node_memory, zone=zone)
-            for path in CONTROL_PLANE.values():
-                self._add_component(_load(path)(self))
+            if self.api_load_balancer is not None:
+                ha.start_components(self, CONTROL_PLANE)
+            else:
+                for path in CONTROL_PLANE.values():
+                    self._add_component(_load(path)(self))
 
     @classmethod
     def bare(cls, seed: int = 0, **kwargs) -> Cluster:
@@ -158,25 +174,44 @@ class Cluster:
         """A control-plane component (``kube-scheduler``) or a controller (``kube-controller-manager/replicaset``)."""
         top, _, sub = name.partition("/")
         comp = self.components.get(top)
+        if comp is None and self.api_load_balancer is not None:
+            comp = ha.active(self, top)  # HA: the copy that leads (k8sedu/ha.py)
         if comp is None:
             known = ", ".join(self.components)
             raise KeyError(f"no component {name!r} in this cluster (it has: {known})")
         return comp.controller(sub) if sub else comp
 
     def stop(self, name: str) -> None:
-        """Stop a control-plane component or one controller, as if its process died."""
-        self.component(name).stop()
+        """Stop a control-plane component or one controller, as if its process died (with a
+        replicated control plane, ``kube-apiserver`` stops every copy)."""
+        for comp in self._copies(name):
+            comp.stop()
 
     def start(self, name: str) -> None:
-        self.component(name).start()
+        for comp in self._copies(name):
+            comp.start()
+
+    def _copies(self, name: str) -> list[Component]:
+        found = ha.replicas(self, name) if name not in self.components else []
+        return found or [self.component(name)]
+
+    def partition(self, *groups: list[str]) -> None:
+        """Cut the etcd network between groups of control-plane machines (a replicated control
+        plane only): ``partition(["control-plane"], ["control-plane2", "control-plane3"])``."""
+        ha.partition(self, *groups)
+
+    def heal(self) -> None:
+        """Undo every partition."""
+        ha.heal(self)
 
     @property
     def scheduler(self):
-        return self.components.get("kube-scheduler")
+        return self.components.get("kube-scheduler") or ha.active(self, "kube-scheduler")
 
     @property
     def controller_manager(self):
-        return self.components.get("kube-controller-manager")
+        name = "kube-controller-manager"
+        return self.components.get(name) or ha.active(self, name)
 
     # -- nodes --------------------------------------------------------------------------------
 
@@ -190,9 +225,9 @@ class Cluster:
         zone: str | None = None,
     ) -> Host:
         """Add a worker machine: its kubelet registers the Node, kube-proxy starts."""
-        index = len(self.hosts) + 1
+        index = len(self.hosts) + len(self.control_plane_hosts)
         name = name or f"node-{index}"
-        if name in self.hosts or name == self.control_plane.name:
+        if name in self.hosts or any(h.name == name for h in self.control_plane_hosts):
             raise ValueError(f"a node named {name!r} already exists")
         host = Host(self, name, index)
         self._register(host, cpu, memory, labels, taints, zone)
@@ -228,8 +263,9 @@ class Cluster:
         self.api.delete("nodes", name)
 
     def node(self, name: str) -> Host:
-        if name == self.control_plane.name:
-            return self.control_plane
+        for host in self.control_plane_hosts:
+            if host.name == name:
+                return host
         try:
             return self.hosts[name]
         except KeyError:
@@ -293,6 +329,13 @@ class Cluster:
         from k8sedu.kubectl.apply import apply
 
         return apply(self, manifest)
+
+    def serve(self, port: int = 0, mode: str = "realtime", speed: float = 1.0, **options):
+        """Serve the Kubernetes REST API on 127.0.0.1 for real kubectl → a running ``Server``
+        (``url``, ``kubeconfig``, ``stop()``; a context manager); see ``k8sedu/serve.py``."""
+        from k8sedu.serve import Server
+
+        return Server(self, port, mode, speed, **options).start()
 
     def request(
         self,

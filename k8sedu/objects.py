@@ -120,13 +120,17 @@ def _go_bool(obj: dict, path: str) -> str:
     return "true" if _get(obj, path) == "True" else "false"
 
 
-def _pod_fields(pod: dict) -> dict[str, str]:
-    """pkg/registry/core/pod/strategy.go ``ToSelectableFields``."""
+def _field(path: str) -> Callable[[dict], str]:
+    return lambda obj: _get(obj, path)
+
+
+def _go_bool_field(path: str) -> Callable[[dict], str]:
+    return lambda obj: _go_bool(obj, path)
+
+
+def _pod_ip(pod: dict) -> str:
     pod_ips = (pod.get("status") or {}).get("podIPs") or []
-    fields = {f: _get(pod, f) for f in _POD_PLAIN_FIELDS}
-    fields["spec.hostNetwork"] = _go_bool(pod, "spec.hostNetwork")
-    fields["status.podIP"] = pod_ips[0].get("ip", "") if pod_ips else _get(pod, "status.podIP")
-    return fields
+    return pod_ips[0].get("ip", "") if pod_ips else _get(pod, "status.podIP")
 
 
 _POD_PLAIN_FIELDS = (
@@ -152,18 +156,19 @@ _EVENT_FIELDS = {
 }
 
 
-def _paths(*paths: str) -> Callable[[dict], dict[str, str]]:
-    return lambda obj: {p: _get(obj, p) for p in paths}
+def _paths(*paths: str) -> dict[str, Callable[[dict], str]]:
+    return {p: _field(p) for p in paths}
 
 
-# resource -> the selectable fields of an object; the API server rejects any other field.
-_SELECTABLE: dict[str, Callable[[dict], dict[str, str]]] = {
-    "pods": _pod_fields,
-    "events": lambda event: {f: _get(event, path) for f, path in _EVENT_FIELDS.items()},
-    "nodes": lambda node: {
-        "metadata.name": _get(node, "metadata.name"),
-        "spec.unschedulable": _go_bool(node, "spec.unschedulable"),
-    },
+# resource -> selectable field -> how to read it from an object; the API server rejects any
+# other field. A watch with a field selector checks every event, so only the fields the
+# selector names are read (not all of ``ToSelectableFields``).
+_SELECTABLE: dict[str, dict[str, Callable[[dict], str]]] = {
+    # pkg/registry/core/pod/strategy.go ``ToSelectableFields``
+    "pods": _paths(*_POD_PLAIN_FIELDS)
+    | {"spec.hostNetwork": _go_bool_field("spec.hostNetwork"), "status.podIP": _pod_ip},
+    "events": {field: _field(path) for field, path in _EVENT_FIELDS.items()},
+    "nodes": _paths("metadata.name") | {"spec.unschedulable": _go_bool_field("spec.unschedulable")},
     "namespaces": _paths("metadata.name", "status.phase"),
     "services": _paths("metadata.name", "metadata.namespace", "spec.clusterIP", "spec.type"),
     "secrets": _paths("metadata.name", "metadata.namespace", "type"),
@@ -174,7 +179,7 @@ _DEFAULT_SELECTABLE = _paths("metadata.name", "metadata.namespace")
 def check_field_selector(resource: str, requirements: list[tuple[str, str, str]]) -> None:
     """Reject fields the resource does not support, as the API server does before listing:
     ``BadRequest: field label not supported: spec.foo``."""
-    supported = _SELECTABLE.get(resource, _DEFAULT_SELECTABLE)({})
+    supported = _SELECTABLE.get(resource, _DEFAULT_SELECTABLE)
     for field, _, _ in requirements:
         if field in supported:
             continue
@@ -189,8 +194,8 @@ def field_matches(resource: str, obj: dict, requirements: list[tuple[str, str, s
     """Whether ``obj`` passes every term; a missing field reads as ``""``, so
     ``spec.nodeName!=`` selects bound pods and ``spec.nodeName=`` unbound ones."""
     check_field_selector(resource, requirements)
-    fields = _SELECTABLE.get(resource, _DEFAULT_SELECTABLE)(obj)
-    return all((fields[f] == v) == (op != "!=") for f, op, v in requirements)
+    fields = _SELECTABLE.get(resource, _DEFAULT_SELECTABLE)
+    return all((fields[f](obj) == v) == (op != "!=") for f, op, v in requirements)
 
 
 # --- owner references -----------------------------------------------------------------------

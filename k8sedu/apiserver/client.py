@@ -47,11 +47,17 @@ class Client:
     @property
     def admission(self):
         """The API server's admission chain: ``cluster.api.admission.register(name, ...)``."""
-        return self.cluster.apiserver.admission
+        balancer = self.cluster.api_load_balancer
+        return self.cluster.apiserver.admission if balancer is None else balancer.admission
 
     # -- plumbing -----------------------------------------------------------------------------
 
     def _server(self):
+        balancer = self.cluster.api_load_balancer
+        if balancer is not None:  # HA: a healthy API server behind the load balancer (k8sedu/ha.py)
+            server = balancer.pick(self)
+            server.sync()
+            return server
         server = self.cluster.apiserver
         if server is None or not server.running:
             raise ConnectionRefused(self.cluster.apiserver_host)
@@ -253,9 +259,11 @@ class Client:
         field_selector: str | None = None,
         *,
         shared: bool = False,
+        on_close: Callable[[], object] | None = None,
     ):
         """Call ``handler({"type", "object"})`` for every change as the simulation runs; returns a
-        handle with ``stop()``."""
+        handle with ``stop()``. ``on_close()`` runs if the API server ends the watch (it stopped),
+        as a real client sees its connection close."""
         server = self._server()
         res = resource(resource_name)
         return self._call(
@@ -271,6 +279,7 @@ class Client:
             field_selector,
             copies=not shared,
             component=self.component,
+            on_close=on_close,
         )
 
     # -- helpers over subresources -------------------------------------------------------------

@@ -123,12 +123,16 @@ class APIServer(Component):
         *,
         copies: bool,
         component: str,
+        on_close=None,
     ) -> Watcher:
         """Open a watch. No resourceVersion (or "0"): synthetic ADDED events for what exists, then
-        changes; a resourceVersion: every change after it, or ``Gone`` if compacted away."""
+        changes; a resourceVersion: every change after it, or ``Gone`` if compacted away.
+        ``on_close()`` is scheduled if the server ends the watch (it stops)."""
         labels, fields = parse_selectors(res, label_selector, field_selector)
         ns = namespace if res.namespaced else None
-        watcher = Watcher(self, res.plural, handler, ns, labels, fields, copies, component)
+        watcher = Watcher(
+            self, res.plural, handler, ns, labels, fields, copies, component, on_close
+        )
         if resource_version in (None, "", "0"):
             backlog = [
                 {"type": "ADDED", "object": e.object}
@@ -227,8 +231,8 @@ class APIServer(Component):
             raise conflict(res.plural, res.group, name)
         if not rv:  # AllowUnconditionalUpdate: an update without resourceVersion is last-write-wins
             meta["resourceVersion"] = current["metadata"]["resourceVersion"]
-        old = decode(entry.data, int(current["metadata"]["resourceVersion"]))
-        if sub == "status":
+        if sub == "status":  # the result shares the stored spec: built from a fresh copy
+            old = decode(entry.data, int(current["metadata"]["resourceVersion"]))
             obj = strategy.prepare_status_update(res.plural, obj, old)
         else:
             defaults.apply_defaults(res.plural, obj)
@@ -236,7 +240,8 @@ class APIServer(Component):
         self.admission.run_mutating(request)
         obj = request["object"]
         if sub != "status":
-            strategy.prepare_update(res.plural, res.status_subresource, obj, old)
+            # after the mutating plugins: the kept status may be the (read-only) stored one
+            strategy.prepare_update(res.plural, res.status_subresource, obj, current)
         self._validate(res, obj, current)
         self.admission.run_validating(request)
         return self._store_update(res, obj, entry)

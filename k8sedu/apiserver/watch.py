@@ -3,8 +3,12 @@
 Delivery follows DESIGN decision 1: a write commits and returns first; each matching watcher then
 gets one event at the same simulated instant, changes in commit order, watchers in creation order.
 A handler's own writes queue behind the change being delivered; nothing re-enters mid-write.
+When the API server stops, it ends every watch and schedules each one's ``on_close`` callback:
+what a real client learns from the closed connection (informers re-list on it).
 With a label or field selector, an object that starts matching arrives as ADDED and one that
 stops matching as DELETED, as the real watch cache filters (``cacher.go``, ``watchCacheEvent``).
+Like the cacher's indexed triggers (``pkg/registry/core/pod/storage``: pods by ``spec.nodeName``),
+a watch on one node's pods - every kubelet's - is offered only the changes of pods on that node.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Watcher:
         field_selector,
         copies: bool,
         component: str,
+        on_close: Callable[[], object] | None = None,
     ) -> None:
         self.server = server
         self.resource = resource
@@ -43,6 +48,8 @@ class Watcher:
         self.field_selector = field_selector
         self.copies = copies
         self.component = component
+        self.on_close = on_close  # called when the server (not the client) ends the watch
+        self.node_trigger = _node_trigger(resource, field_selector)
         self.stopped = False
         # changes at or below this revision are already covered by the watch's backlog
         self.start_revision = server.cache.revision
@@ -103,9 +110,12 @@ class Watchers:
             lst.remove(watcher)
 
     def stop_all(self) -> None:
+        """The server goes away: end every watch and tell the clients that asked to know."""
         for lst in self.by_resource.values():
             for w in lst:
                 w.stopped = True
+                if w.on_close is not None:
+                    self.sim.schedule(0, w.on_close)
             lst.clear()
 
     def publish(self, change: Change) -> None:
@@ -146,9 +156,12 @@ class Watchers:
                         break
                     self._send(watcher, event, watcher.resource)
                 continue
+            nodes = _node_names(item) if item.resource == "pods" else ()
             for watcher in tuple(self.by_resource.get(item.resource, ())):
                 if watcher.stopped or item.revision <= watcher.start_revision:
                     continue
+                if watcher.node_trigger is not None and watcher.node_trigger not in nodes:
+                    continue  # a pod on another node: this watch cannot match it
                 event = watcher.event_for(item)
                 if event is not None:
                     self._send(watcher, event, item.resource)
@@ -157,3 +170,19 @@ class Watchers:
         self.delivered += 1
         self.trace.count(watcher.component, "watch-event", resource)
         watcher.deliver(event)
+
+
+def _node_trigger(resource: str, field_selector) -> str | None:
+    """The node a pod watch is narrowed to by ``spec.nodeName=<node>`` alone, else None."""
+    if resource == "pods" and field_selector and len(field_selector) == 1:
+        field, op, value = field_selector[0]
+        if field == "spec.nodeName" and op in ("=", "=="):
+            return value
+    return None
+
+
+def _node_names(change: Change) -> tuple[str, str]:
+    """The pod's node before and after the change (``""``: unbound)."""
+    new = (change.object.get("spec") or {}).get("nodeName") or ""
+    old = ((change.old or {}).get("spec") or {}).get("nodeName") or ""
+    return new, old

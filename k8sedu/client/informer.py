@@ -12,8 +12,8 @@ When the watch breaks (the API server stopped, or a 410 Gone) the informer lists
 the handlers what changed meanwhile, as the reflector's ``ListAndWatch`` loop does; while the API
 server is unreachable it retries with the reflector's back-off (0.8 s doubling to 30 s).
 
-Simplified: the broken watch is noticed by a 1 s check (a real client sees the TCP connection
-close); no jitter on the back-off; no periodic resync; a deleted object is handed to ``on_delete``
+Simplified: the API server calls the watch's ``on_close`` when it ends it, where a real client
+sees the TCP connection close; no jitter on the back-off; no periodic resync; a deleted object is handed to ``on_delete``
 as last seen (no ``DeletedFinalStateUnknown`` tombstones); handlers run synchronously, in
 registration order, and a handler that raises is recorded in the trace instead of crashing.
 """
@@ -33,7 +33,6 @@ IndexFunc = Callable[[dict], list[str]]
 
 RETRY_INITIAL = 0.8  # reflector.go: NewExponentialBackoffManager(800ms, 30s, 2min, 2.0, 1.0)
 RETRY_MAX = 30.0
-WATCH_CHECK_INTERVAL = 1.0
 
 
 def key_of(obj: dict) -> str:
@@ -181,7 +180,7 @@ class Informer:
         self.synced = False
 
     def check_watch(self) -> None:
-        """Re-list if the watch was closed under us (the API server stopped)."""
+        """Re-list if the watch was closed under us (the API server stopped): its ``on_close``."""
         if self.running and self.watch is not None and self.watch.stopped:
             self.watch = None
             self._list_and_watch()
@@ -204,6 +203,7 @@ class Informer:
                 label_selector=self.label_selector,
                 field_selector=self.field_selector,
                 shared=True,
+                on_close=self.check_watch,
             )
         except (ConnectionRefused, APIError):
             # unreachable, etcd down, or 410 Gone: list again after a back-off
@@ -322,7 +322,6 @@ class InformerFactory:
         self.client = client
         self.informers: dict[tuple, Informer] = {}
         self.running = False
-        self._check_timer = None
 
     def informer(
         self,
@@ -348,19 +347,11 @@ class InformerFactory:
         self.running = True
         for informer in list(self.informers.values()):
             informer.start()
-        self._check_timer = self.owner.every(WATCH_CHECK_INTERVAL, self.check_watches)
 
     def stop(self) -> None:
         self.running = False
-        if self._check_timer is not None:
-            self._check_timer.cancel()
-            self._check_timer = None
         for informer in self.informers.values():
             informer.stop()
-
-    def check_watches(self) -> None:
-        for informer in list(self.informers.values()):
-            informer.check_watch()
 
     def has_synced(self) -> bool:
         return all(informer.synced for informer in self.informers.values())

@@ -13,8 +13,10 @@ are accepted too (``replicaset-controller`` and ``replicaset`` are the same cont
 ``replace(name, factory)`` swaps one controller for a learner's: ``factory(manager)`` must return a
 ``Controller`` (so a ``Controller`` subclass is itself a factory).
 
-Simplified: no leader election yet — ``on_start`` calls ``on_started_leading`` directly, which is
-the seam the HA issue wraps in a lease.
+With a replicated control plane every copy elects a leader through the Lease
+``kube-system/kube-controller-manager`` (``k8sedu/client/leaderelection.py``): ``on_started_leading``
+starts the controllers, ``on_stopped_leading`` stops them. A single control plane starts them at
+once (simplified: kubeadm's single control plane elects a leader too).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from k8sedu.apiserver.client import Client
 from k8sedu.client.controller import Controller
 from k8sedu.client.informer import InformerFactory
+from k8sedu.client.leaderelection import LeaderElector
 from k8sedu.component import Component
 
 # short name → "module:Class", in start order (names: cmd/kube-controller-manager/names)
@@ -85,9 +88,12 @@ def short_name(name: str) -> str:
 class ControllerManager(Component):
     name = "kube-controller-manager"
     user = "system:kube-controller-manager"
+    leader_elect = False  # a replicated control plane sets it: wait for the Lease (k8sedu/ha.py)
+    host_name = "control-plane"
 
-    def __init__(self, cluster) -> None:
-        super().__init__(cluster)
+    def __init__(self, cluster, *, name: str | None = None) -> None:
+        super().__init__(cluster, name)
+        self.elector: LeaderElector | None = None
         self.client = Client(cluster, self.user, self.name)
         self.informers: InformerFactory | None = None
         self.leading = False
@@ -149,9 +155,13 @@ class ControllerManager(Component):
     # -- the process ----------------------------------------------------------------------------
 
     def on_start(self) -> None:
-        # leader election (HA issue) will acquire the kube-system/kube-controller-manager Lease
-        # first and call on_started_leading only once it holds it
-        self.on_started_leading()
+        if self.leader_elect:
+            self.elector = LeaderElector(
+                self, "kube-controller-manager", self.on_started_leading, self.on_stopped_leading
+            )
+            self.elector.start()
+        else:
+            self.on_started_leading()
 
     def on_started_leading(self) -> None:
         self.leading = True
@@ -162,6 +172,9 @@ class ControllerManager(Component):
         self.informers.start()
 
     def on_stop(self) -> None:
+        if self.elector is not None:
+            self.elector.stop()
+            self.elector = None
         self.on_stopped_leading()
 
     def on_stopped_leading(self) -> None:

@@ -259,6 +259,11 @@ class NodeLifecycleController(Controller):
         self.health[name] = health
         if not now > health["probe"] + grace:
             return observed, current, node
+        if all(
+            (objects.get_condition(node, t) or {}).get("status") == "Unknown"
+            for t in UNKNOWN_CONDITIONS
+        ):  # already marked Unknown on an earlier pass: nothing to write, no copy to make
+            return observed, current, node
         node = copy.deepcopy(node)
         status = node.setdefault("status", {})
         stamp = self.cluster.timestamp()

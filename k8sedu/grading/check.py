@@ -21,6 +21,7 @@ import pytest
 
 from k8sedu.grading import feedback, loader, plugin
 from k8sedu.grading.course import CHECK_MIME, exercise_number, graded_tests
+from k8sedu.widgets.i18n import _
 
 
 def check(exercise: str | int, *, tests: str | Path | None = None, timeout: float = 30) -> None:
@@ -102,7 +103,7 @@ def _autoload_off():
 
 
 def show(report: dict) -> None:
-    title = f"Exercise {report['exercise']}"
+    title = _("check.title", exercise=report["exercise"])
     text = feedback.text_table(report, title)
     try:
         from IPython import get_ipython

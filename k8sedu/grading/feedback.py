@@ -6,6 +6,9 @@ A report is the plugin's dict (``score``, ``max_score``, ``tests`` with ``descri
 ``student``, ``exercise``, ``status`` and ``reason``. Hidden tests show their name, points and
 outcome only: their messages would give away the hidden cases. The submission's own output is
 never copied into feedback, since a submission could print the hidden tests into it.
+
+Headings, test descriptions and hints go through the message catalog (k8sedu/widgets/i18n.py), so
+check() speaks the notebook's language; assertion details and Kubernetes' messages stay English.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import html
 
 from k8sedu.grading.plugin import fmt
+from k8sedu.widgets.i18n import _, phrase
 
 _MARK = {"passed": "✓", "skipped": "–"}
 
@@ -27,14 +31,35 @@ def rows(report: dict, reveal_hidden: bool = True) -> list[tuple[str, str, str, 
             secret = test.get("hidden") and not reveal_hidden
             hint = test.get("hint", "") if secret else test.get("assertion") or test.get("hint")
             message = "" if secret else test.get("message", "")
-            note = " — ".join(part for part in (hint, message) if part)
-        name = test["description"] + (" (hidden)" if test.get("hidden") else "")
+            note = " — ".join(part for part in (phrase(hint or ""), message) if part)
+        name = _description(test["description"])
+        name = _("check.hidden", name=name) if test.get("hidden") else name
         result.append((name, f"{fmt(earned)}/{fmt(test['points'])}", test["outcome"], note))
     return result
 
 
+def _description(text: str) -> str:
+    """A test's description, translated; a parametrized case keeps its ``[id]`` suffix."""
+    base, bracket, case = text.partition(" [")
+    return phrase(base) + bracket + case
+
+
+def _score(report: dict, title: str) -> str:
+    return _(
+        "check.score", title=title, score=fmt(report["score"]), max_score=fmt(report["max_score"])
+    )
+
+
+def _headings() -> list[str]:
+    return [_(f"check.col_{column}") for column in ("test", "points", "result", "hint")]
+
+
+def _outcome(outcome: str) -> str:
+    return _("check.outcome." + outcome.replace(" ", "_"))
+
+
 def text_table(report: dict, title: str) -> str:
-    lines = [f"{title}: {fmt(report['score'])}/{fmt(report['max_score'])} points"]
+    lines = [_score(report, title)]
     for name, points, outcome, note in rows(report):
         lines.append(f"  {_MARK.get(outcome, '✗')} {points:>5}  {name}")
         if note:
@@ -46,17 +71,16 @@ def text_table(report: dict, title: str) -> str:
 def html_table(report: dict, title: str, reveal_hidden: bool = True) -> str:
     body = "".join(
         f"<tr><td>{_e(name)}</td><td>{_e(points)}</td>"
-        f"<td style='color:{_colour(outcome)}'>{_MARK.get(outcome, '✗')} {_e(outcome)}</td>"
+        f"<td style='color:{_colour(outcome)}'>{_MARK.get(outcome, '✗')} {_e(_outcome(outcome))}</td>"
         f"<td>{_e(note)}</td></tr>"
         for name, points, outcome, note in rows(report, reveal_hidden)
     )
     cells = "".join(f"<li>{_e(line.strip())}</li>" for line in _cell_lines(report, "")[1:])
     return (
-        f"<div class='k8sedu-check'><strong>{_e(title)}: {fmt(report['score'])}/"
-        f"{fmt(report['max_score'])} points</strong>"
-        "<table><thead><tr><th>test</th><th>points</th><th>result</th><th>hint</th></tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-        + (f"<p>Cells that raised an error:</p><ul>{cells}</ul>" if cells else "")
+        f"<div class='k8sedu-check'><strong>{_e(_score(report, title))}</strong><table><thead><tr>"
+        + "".join(f"<th>{_e(h)}</th>" for h in _headings())
+        + f"</tr></thead><tbody>{body}</tbody></table>"
+        + (f"<p>{_e(_('check.cells_short'))}</p><ul>{cells}</ul>" if cells else "")
         + "</div>"
     )
 
@@ -65,14 +89,15 @@ def _cell_lines(report: dict, indent: str) -> list[str]:
     cells = report.get("cells", [])
     if not cells:
         return []
-    return ["Cells that raised an error (their definitions are missing):"] + [
-        f"{indent}{describe_cell(c)}" for c in cells
-    ]
+    return [_("check.cells")] + [f"{indent}{describe_cell(c)}" for c in cells]
 
 
 def describe_cell(cell: dict) -> str:
-    where = f"cell {cell['cell']}" + (f" line {cell['line']}" if cell.get("line") else "")
-    return f"{where} (`{cell['first_line']}`) raised {cell['error']}"
+    if cell.get("line"):
+        where = _("check.cell_line", cell=cell["cell"], line=cell["line"])
+    else:
+        where = _("check.cell", cell=cell["cell"])
+    return _("check.cell_raised", where=where, first_line=cell["first_line"], error=cell["error"])
 
 
 def markdown(result: dict) -> str:
@@ -87,7 +112,7 @@ def markdown(result: dict) -> str:
         lines += [result["reason"], ""]
     table = rows(result, reveal_hidden=False)
     if table:
-        lines += ["| test | points | result | hint |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(_headings()) + " |", "|---|---|---|---|"]
         lines += ["| " + " | ".join(_md(col) for col in row) + " |" for row in table]
         lines.append("")
     cells = _cell_lines(result, "- ")

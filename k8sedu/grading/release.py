@@ -2,7 +2,7 @@
 
 Handing out the repository hands out the answers: ``solutions/`` holds them and the graded tests
 hold the hidden cases. The release has ``lessons/`` (without the facilitator guides),
-``exercises/`` and ``tests/`` with the public graded tests only (every test marked
+``exercises/`` (with the translated editions, ``lessons/ko/`` and ``exercises/ko/``) and ``tests/`` with the public graded tests only (every test marked
 ``@pytest.mark.hidden`` cut out of its file), plus a README saying how to work and check. It
 refuses to write when ``exercises/`` is stale or anything it copies still holds a solution block.
 """
@@ -44,10 +44,13 @@ def release(course: Course, out: Path) -> list[Path]:
         raise ReleaseError(f"{out} is not empty")
     files: dict[Path, str | Path] = {}
     for path in _files(course.lessons):
-        if path.relative_to(course.lessons).parts[0] != "guide":  # facilitator guides
+        if "guide" not in path.relative_to(course.lessons).parts[:-1]:  # facilitator guides
             files[out / "lessons" / path.relative_to(course.lessons)] = path
-    for path in sorted(course.exercises.glob("*.ipynb")):
-        files[out / "exercises" / path.name] = path
+    # the exercises, and those of each translated edition (exercises/ko/)
+    for path in sorted(course.exercises.glob("*.ipynb")) + sorted(
+        course.exercises.glob("*/*.ipynb")
+    ):
+        files[out / "exercises" / path.relative_to(course.exercises)] = path
     for number in course.numbers():
         for path in course.tests(number):
             public = public_tests(path.read_text(encoding="utf-8"))

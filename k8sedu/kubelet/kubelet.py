@@ -54,8 +54,7 @@ class Kubelet(Component):
         self.backoff = Backoff()
         self.pull_errors: dict[str, str] = {}
         self.allocatable = quantity.Resources.from_dict({})
-        # one informer, not a factory: its broken-watch check rides on the 10 s heartbeat
-        # instead of a 1 s timer of its own (idle nodes must cost next to nothing)
+        # one informer, not a factory: it re-lists when the API server ends its watch
         self.pods = Informer(
             self, self.client, "pods", field_selector=f"spec.nodeName={self.node_name}"
         )

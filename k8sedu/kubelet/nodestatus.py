@@ -61,7 +61,6 @@ class NodeStatus:
     def tick(self) -> None:
         self.renew_lease()
         self.update_status()
-        self.kubelet.pods.check_watch()  # re-list if the API server dropped the watch
 
     # -- the Lease ------------------------------------------------------------------------------
 

@@ -56,9 +56,22 @@ class ClusterDNS:
     def __init__(self, informers: InformerFactory) -> None:
         self.services = informers.informer("services")
         self.headless = informers.informer("endpointslices", label_selector=HEADLESS_SELECTOR)
+        # answers stay right until a Service or headless EndpointSlice changes (traffic asks
+        # the same name ten times a second)
+        self._answers: dict[tuple[str, str], Answer | None] = {}
+        self._seen: tuple[str, str] = ("", "")
 
     def resolve(self, name: str, namespace: str = "default") -> Answer | None:
         """The first answer along the search path, or None (NXDOMAIN)."""
+        seen = (self.services.resource_version, self.headless.resource_version)
+        if seen != self._seen:
+            self._answers, self._seen = {}, seen
+        key = (name, namespace)
+        if key not in self._answers:
+            self._answers[key] = self._search(name, namespace)
+        return self._answers[key]
+
+    def _search(self, name: str, namespace: str) -> Answer | None:
         for candidate in search_names(name, namespace):
             answer = self.lookup(candidate)
             if answer is not None:

@@ -10,12 +10,18 @@ Later packets follow the connection (conntrack), which is why balancing is per c
 2^-31 (``xt_statistic`` keeps ``lround(p * 2^31)``), the value ``iptables-save`` shows as
 ``0.33333333349``. ``-m recent`` keeps, per list name, when each source address last matched.
 
+Walking draws one random number per ``statistic`` rule it meets (about n/2 of a Service's n
+endpoints). High-rate traffic (``traffic.py``) instead asks for ``sampled`` routing: the
+distribution of verdicts the walk gives is worked out once per rule set and packet, and one draw
+picks from it - the same probabilities, a different use of the random stream.
+
 Simplified: only the matches kube-proxy's service rules use are understood; marks and
 masquerading change nothing here (source addresses are not rewritten).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import ipaddress
 from dataclasses import dataclass, field
@@ -112,6 +118,8 @@ class CompiledService:
     entries: list[Compiled]  # its rules in KUBE-SERVICES and KUBE-NODEPORTS
     chains: dict[str, list[Compiled]]
     filters: list[Compiled]  # REJECT / DROP rules of the filter table
+    # packet → the verdicts the walk can reach, for sampled routing (None: depends on history)
+    distributions: dict[Packet, Distribution | None] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, rules: ServiceRules) -> CompiledService:
@@ -127,14 +135,34 @@ class CompiledService:
         return cls(entries, chains, [f for f in filters if f.target in ("REJECT", "DROP")])
 
 
+class Distribution(NamedTuple):
+    """The verdicts a walk can end in, with their cumulative probabilities (last one ≈ 1)."""
+
+    cumulative: list[float]
+    verdicts: list[Verdict]
+
+    def sample(self, rng) -> Verdict:
+        i = bisect.bisect_right(self.cumulative, rng.random())
+        return self.verdicts[min(i, len(self.verdicts) - 1)]
+
+
 @dataclass
 class Kernel:
     """A node's netfilter state that outlives kube-proxy restarts: the ``recent`` lists."""
 
     recent: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def route(self, service: CompiledService, packet: Packet, rng, now: float) -> Verdict:
-        """Walk the rules for the first packet of a new connection."""
+    def route(
+        self, service: CompiledService, packet: Packet, rng, now: float, sampled: bool = False
+    ) -> Verdict:
+        """Walk the rules for the first packet of a new connection; ``sampled``: draw the
+        verdict from the walk's distribution instead (not for ``recent`` rules: they remember)."""
+        if sampled:
+            if packet not in service.distributions:
+                service.distributions[packet] = _distribution(service, packet)
+            distribution = service.distributions[packet]
+            if distribution is not None:
+                return distribution.sample(rng)
         for rule in service.entries:
             if rule.chain == KUBE_NODEPORTS and not packet.dst_local:
                 continue  # KUBE-SERVICES jumps to KUBE-NODEPORTS only for the node's addresses
@@ -185,3 +213,78 @@ class Kernel:
         if rule.recent_name and not rule.recent_seconds:  # --set: remember this source
             self.recent.setdefault(rule.recent_name, {})[packet.src] = now
         return True
+
+
+# -- the walk's distribution, for sampled routing ----------------------------------------------
+
+
+def _fixed_match(rule: Compiled, packet: Packet) -> bool:
+    """The matches that depend only on the packet (not on chance or on ``recent`` lists)."""
+    if rule.protocol and rule.protocol != packet.protocol:
+        return False
+    if (rule.dst and rule.dst != packet.dst) or (rule.dport and rule.dport != packet.dport):
+        return False
+    if rule.src is not None and (_address(packet.src) in rule.src) == rule.src_negated:
+        return False
+    return not (rule.src_local and not packet.src_local) and not (
+        rule.dst_local and not packet.dst_local
+    )
+
+
+class _Remembers(Exception):
+    """A ``recent`` rule was met: the verdict depends on earlier connections."""
+
+
+def _distribution(service: CompiledService, packet: Packet) -> Distribution | None:
+    """What ``Kernel.route`` returns for ``packet``, as probabilities, walking every branch."""
+    outcomes: dict[Verdict, float] = {}
+    try:
+        rest = _spread(service, service.entries, packet, 1.0, outcomes, top=True)
+    except _Remembers:
+        return None
+    for rule in service.filters:
+        if _fixed_match(rule, packet):
+            outcomes[Verdict(rule.target)] = outcomes.get(Verdict(rule.target), 0.0) + rest
+            rest = 0.0
+            break
+    if rest > 0:
+        outcomes[Verdict("")] = outcomes.get(Verdict(""), 0.0) + rest
+    cumulative, total = [], 0.0
+    for share in outcomes.values():
+        total += share
+        cumulative.append(total)
+    return Distribution(cumulative, list(outcomes))
+
+
+def _spread(
+    service: CompiledService,
+    rules: list[Compiled],
+    packet: Packet,
+    mass: float,
+    outcomes: dict,
+    top: bool = False,
+) -> float:
+    """Send ``mass`` (a probability) down ``rules`` as ``Kernel._jump`` would; the verdicts
+    reached add to ``outcomes``; returns the mass that falls off the end of the chain."""
+    for rule in rules:
+        if top and rule.chain == KUBE_NODEPORTS and not packet.dst_local:
+            continue
+        if mass <= 0 or not _fixed_match(rule, packet):
+            continue
+        if rule.recent_name:
+            raise _Remembers
+        taken = mass if rule.probability is None else mass * rule.probability
+        mass -= taken
+        if rule.target == "DNAT":
+            verdict = Verdict("DNAT", rule.to)
+        elif rule.target in ("DROP", "REJECT", "ACCEPT"):
+            verdict = Verdict(rule.target)
+        elif rule.target == KUBE_MARK_MASQ:
+            mass += taken  # marked for SNAT; the walk goes on
+            continue
+        else:
+            inner = service.chains.get(rule.target, ())
+            mass += _spread(service, inner, packet, taken, outcomes)
+            continue
+        outcomes[verdict] = outcomes.get(verdict, 0.0) + taken
+    return mass

@@ -218,15 +218,19 @@ class KubeProxy(Component):
             raise ValueError(f"table must be one of nat, filter, all (got {table!r})")
         return tables[table]
 
-    def route(self, packet: Packet, rng, now: float) -> tuple[Verdict, EndpointInfo | None]:
-        """The kernel's decision for the first packet of a connection, and the endpoint it hit."""
+    def route(
+        self, packet: Packet, rng, now: float, sampled: bool = False
+    ) -> tuple[Verdict, EndpointInfo | None]:
+        """The kernel's decision for the first packet of a connection, and the endpoint it hit
+        (``sampled``: drawn from the rules' distribution, see ``Kernel.route``)."""
         name = self._by_destination.get((packet.dst, packet.dport, packet.protocol))
         if name is None and packet.dst_local:
             name = self._by_node_port.get((packet.dport, packet.protocol))
         if name is None:
             return Verdict(""), None
         programmed = self.programmed[name]
-        verdict = self.kernel.route(programmed.compiled(self.large_cluster), packet, rng, now)
+        compiled = programmed.compiled(self.large_cluster)
+        verdict = self.kernel.route(compiled, packet, rng, now, sampled)
         if verdict.action != "DNAT":
             return verdict, None
         return verdict, programmed.by_address[verdict.to]

@@ -12,6 +12,7 @@ Simplified: topology-aware routing (zone and node hints) is not modelled.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
@@ -57,9 +58,9 @@ class ServicePortInfo:
         )
 
 
-@dataclass(frozen=True)
-class EndpointInfo:
-    """One endpoint of a service port, from an EndpointSlice."""
+class EndpointInfo(NamedTuple):
+    """One endpoint of a service port, from an EndpointSlice (a tuple: every sync of every node
+    builds and compares thousands of them)."""
 
     ip: str
     port: int
@@ -69,8 +70,12 @@ class EndpointInfo:
     terminating: bool = False
     pod: str = ""  # targetRef "ns/name", so traffic can say which pod answered
 
-    def __str__(self) -> str:
+    @property
+    def address(self) -> str:
         return f"{self.ip}:{self.port}"
+
+    def __str__(self) -> str:
+        return self.address
 
 
 def service_port_infos(service: dict) -> list[ServicePortInfo]:
@@ -177,6 +182,7 @@ def endpoint_infos(slices: list[dict], node_name: str) -> dict[tuple[str, str], 
                     terminating=cond.get("terminating") is True,
                     pod=f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else "",
                 )
-                if str(info) not in found or not info.terminating:
-                    found[str(info)] = info
+                address = info.address
+                if address not in found or not info.terminating:
+                    found[address] = info
     return {key: [eps[k] for k in sorted(eps)] for key, eps in by_port.items() if eps}

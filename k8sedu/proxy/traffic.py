@@ -21,6 +21,13 @@ The backend: the node owning the pod IP (by pod CIDR) finds the container listen
 ``container.rps``, the request rate that drives its CPU use (and so the HPA). Without a kubelet
 on that node, an endpoint kube-proxy routed to answers in ``BASE_LATENCY``. Network time is
 added: ``LOCAL_HOP`` on the same node, ``REMOTE_HOP`` across nodes.
+
+Requests sent at one instant see the same cluster, so what they share (the nodes that are up,
+the DNS answer, which node owns a pod IP, what a container answers now) is looked up once per
+batch. From ``HIGH_RATE`` on, a new connection's endpoint is drawn from the distribution the
+rules give instead of walking them (``netfilter.py``): the same probabilities, one random number
+per connection instead of one per ``statistic`` rule passed, which at thousands of endpoints is
+what makes an hour of heavy traffic affordable.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ BASE_LATENCY = 0.002  # s: a simulated container's answer when no kubelet models
 LOCAL_HOP = 0.0001  # s: pod-to-pod on one node
 REMOTE_HOP = 0.0005  # s: across the node network
 TICK = 0.1  # s: with a rate, requests due within one tick are sent together
+HIGH_RATE = 10.0  # requests/s: from here on new connections are routed by sampling
 RATE_WINDOW = 1.0  # s: containers learn their request rate averaged over this window
 EXTERNAL_CLIENT = "172.18.0.1"  # a client outside the cluster (kind's docker host)
 POD_NETWORK = ipaddress.ip_network("10.244.0.0/16")
@@ -91,6 +99,18 @@ class Connection:
         self.ip, self.port, self.pod = ip, port, pod
 
 
+class Batch:
+    """What every request sent at one instant shares: looked up once, not once per request."""
+
+    def __init__(self, cluster) -> None:
+        self.up = [h for h in cluster.hosts.values() if h.up]
+        hosts = [cluster.control_plane, *cluster.hosts.values()]  # pods run on both
+        self.by_cidr = {h.pod_cidr: h for h in hosts}
+        self.destination: tuple | None = None  # the DNS answer: every node asks the same DNS
+        self.packets: dict[tuple, Packet] = {}  # (entry node, dst, dport, external) → packet
+        self.replies: dict[tuple[str, int], tuple] = {}  # (pod ip, port) → (container, reply)
+
+
 class Sender:
     """Sends requests to one target; with a rate, over simulated time (all state pickles)."""
 
@@ -106,7 +126,8 @@ class Sender:
         self.sent = 0
         self.timer = None
         self.address = self._address(target)
-        self.resolved: dict[str, tuple] = {}  # the destination, looked up once per batch
+        self.sampled = False  # route new connections by sampling (at HIGH_RATE and above)
+        self.batch: Batch | None = None  # while a batch is being sent
         # container id → (container, requests this tick); what this sender adds to its rps
         self.hits: dict[str, tuple] = {}
         self.rates: dict[str, tuple] = {}
@@ -115,6 +136,7 @@ class Sender:
 
     def start(self, count: int, rate: float) -> None:
         self.count, self.rate, self.start_time = count, rate, self.cluster.now
+        self.sampled = rate >= HIGH_RATE
         self.interval = max(1.0 / rate, TICK)
         self.window_start = self.start_time
         self.timer = self.cluster.sim.every(self.interval, self.tick, first=0)
@@ -150,7 +172,7 @@ class Sender:
 
     def send(self, n: int) -> None:
         now = self.cluster.now
-        self.resolved = {}
+        self.batch = Batch(self.cluster)
         for i in range(n):
             slot = (self.sent + i) % len(self.pool) if self.pool else None
             conn = self.pool[slot] if slot is not None else None
@@ -164,6 +186,7 @@ class Sender:
             if slot is not None:
                 self.pool[slot] = conn if ok else None  # a broken connection is opened again
         self.sent += n
+        self.batch = None
 
     def record(self, pod: str | None, reason: str, latency: float) -> None:
         traffic = self.traffic
@@ -181,9 +204,10 @@ class Sender:
         client = self.client_host()
         if isinstance(client, str):
             return client
-        if "" not in self.resolved:  # one lookup per batch: every node asks the same DNS
-            self.resolved[""] = self.destination(client)
-        dst, dport, pods, answers = self.resolved[""]
+        batch = self.batch
+        if batch.destination is None:
+            batch.destination = self.destination(client)
+        dst, dport, pods, answers = batch.destination
         if len(answers) > 1:  # a headless name: every connection picks one of its addresses
             dst = self.rng.choice(answers)
         if not dst:
@@ -193,15 +217,19 @@ class Sender:
         if entry is None:
             return "connection timed out"
         proxy = entry.proxy
-        owned = {entry.ip, *self.load_balancer_ips(entry, dst, dport)}
-        packet = Packet(
-            src=EXTERNAL_CLIENT if external else entry.ip,
-            dst=dst,
-            dport=dport,
-            src_local=not external,
-            dst_local=dst in owned,
+        packet = batch.packets.get((entry.name, dst, dport, external))
+        if packet is None:
+            owned = {entry.ip, *self.load_balancer_ips(entry, dst, dport)}
+            packet = batch.packets[(entry.name, dst, dport, external)] = Packet(
+                src=EXTERNAL_CLIENT if external else entry.ip,
+                dst=dst,
+                dport=dport,
+                src_local=not external,
+                dst_local=dst in owned,
+            )
+        verdict, endpoint = (
+            proxy.route(packet, self.rng, now, self.sampled) if proxy else (None, None)
         )
-        verdict, endpoint = proxy.route(packet, self.rng, now) if proxy else (None, None)
         if verdict is not None and verdict.action == "REJECT":
             return "connection refused"
         if verdict is not None and verdict.action == "DROP":
@@ -220,7 +248,7 @@ class Sender:
 
     def client_host(self):
         """The node the client runs on; None for a client outside the cluster."""
-        up = [h for h in self.cluster.hosts.values() if h.up]
+        up = self.batch.up
         if self.from_node is not None:
             host = self.cluster.node(self.from_node)
             return host if host.up else "connection timed out"
@@ -246,9 +274,10 @@ class Sender:
 
     def resolver(self, client):
         """The DNS cache of the client's node, else of any node whose kube-proxy runs."""
-        hosts = [client] if client is not None else []
-        hosts += [self.cluster.hosts[n] for n in sorted(self.cluster.hosts)]
-        for host in hosts:
+        if client is not None and client.up and client.proxy is not None and client.proxy.dns:
+            return client.proxy.dns
+        for name in sorted(self.cluster.hosts):
+            host = self.cluster.hosts[name]
             if host.up and host.proxy is not None and host.proxy.dns is not None:
                 return host.proxy.dns
         return None
@@ -303,10 +332,14 @@ class Sender:
         lookup = getattr(host.kubelet, "lookup", None)
         if lookup is None:  # no kubelet models containers here: the endpoint just answers
             return True, "", BASE_LATENCY + hop
-        container = lookup(conn.ip, conn.port)
+        known = self.batch.replies.get((conn.ip, conn.port))
+        if known is None:  # a container answers every request of one instant alike
+            container = lookup(conn.ip, conn.port)
+            reply = container.serve(conn.port, now) if container is not None else None
+            known = self.batch.replies[(conn.ip, conn.port)] = (container, reply)
+        container, reply = known
         if container is None:
             return False, "connection refused", 0.0
-        reply = container.serve(conn.port, now)
         if reply.error:
             return False, reply.error, 0.0
         self.hits[container.id] = (container, self.hits.get(container.id, (None, 0))[1] + 1)
@@ -317,9 +350,7 @@ class Sender:
     def owner_of(self, pod_ip: str):
         """The node whose pod CIDR (``10.244.<i>.0/24``) holds the address: the pod network's
         route."""
-        cidr = pod_ip.rsplit(".", 1)[0] + ".0/24"
-        hosts = [self.cluster.control_plane, *self.cluster.hosts.values()]  # pods run on both
-        return next((h for h in hosts if h.pod_cidr == cidr), None)
+        return self.batch.by_cidr.get(pod_ip.rsplit(".", 1)[0] + ".0/24")
 
 
 def request(

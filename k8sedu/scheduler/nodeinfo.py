@@ -235,6 +235,9 @@ class NodeInfo:
         self.pods_with_affinity = 0
         self.pods_with_required_anti_affinity = 0
         self.generation = 0
+        # answers that depend only on this node's pods (how many match a selector …), kept by
+        # plugins until the pods change: most nodes' pods do not change between two cycles
+        self.pod_memo: dict = {}
         if node is not None:
             self.set_node(node)
 
@@ -272,6 +275,7 @@ class NodeInfo:
         """``NodeInfo.AddPod``: count its requests, ports and affinity. False when it was only a
         newer version of a pod already counted the same way (nothing to recount)."""
         old = self._pods.get(pi.uid)
+        self.pod_memo = {}
         if old is not None:
             if _same_footprint(old, pi):
                 self._pods[pi.uid] = pi
@@ -292,6 +296,7 @@ class NodeInfo:
         pi = self._pods.pop(uid, None)
         if pi is None:
             return None
+        self.pod_memo = {}
         self.requested = _plus(self.requested, pi.requests, -1)
         self.non_zero_requested = _plus(self.non_zero_requested, pi.non_zero, -1)
         for port in pi.host_ports:
@@ -311,6 +316,7 @@ class NodeInfo:
         copy = NodeInfo.__new__(NodeInfo)
         copy.__dict__.update(self.__dict__)
         copy._pods = dict(self._pods)
+        copy.pod_memo = dict(self.pod_memo)
         copy.used_ports = dict(self.used_ports)
         return copy
 

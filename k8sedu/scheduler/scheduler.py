@@ -15,8 +15,12 @@ pods and nodes). Each pending pod gets a scheduling cycle (``algorithm.schedule_
 Cycles run on the simulated clock at the instant a pod becomes ready to try (no API latency),
 one pod after another. ``explain(pod)`` returns the pod's latest cycle in detail.
 
-Simplified: no leader election; binding is synchronous (no separate binding goroutine); events
-are core/v1 Events through the EventRecorder.
+With a replicated control plane every copy elects a leader through the Lease
+``kube-system/kube-scheduler`` (``k8sedu/client/leaderelection.py``); only the leader works.
+
+Simplified: a standby starts its informers only once it leads (the real one warms its cache
+first), and losing the Lease ends the work without ending the process; binding is synchronous
+(no separate binding goroutine); events are core/v1 Events through the EventRecorder.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from functools import partial
 from k8sedu.apiserver.client import Client
 from k8sedu.client.events import EventRecorder
 from k8sedu.client.informer import EventHandler, InformerFactory
+from k8sedu.client.leaderelection import LeaderElector, stop_owned_work
 from k8sedu.component import Component
 from k8sedu.errors import APIError, ConnectionRefused, NotFound
 from k8sedu.scheduler import config as schedconfig
@@ -47,9 +52,15 @@ LISTERS = ("services", "replicasets", "statefulsets", "poddisruptionbudgets", "n
 class Scheduler(Component):
     name = "kube-scheduler"
     user = "system:kube-scheduler"
+    leader_elect = False  # a replicated control plane sets it: wait for the Lease (k8sedu/ha.py)
+    host_name = "control-plane"
 
-    def __init__(self, cluster, config: dict | str | None = None) -> None:
-        super().__init__(cluster)
+    def __init__(
+        self, cluster, config: dict | str | None = None, *, name: str | None = None
+    ) -> None:
+        super().__init__(cluster, name)
+        self.elector: LeaderElector | None = None
+        self.leading = False
         self.config = schedconfig.parse(config)
         self.custom: dict[str, list[tuple]] = {}  # profile -> learner plugins (like flags: kept)
         self.rng = cluster.sim.rng("kube-scheduler")
@@ -121,6 +132,16 @@ class Scheduler(Component):
     # -- the process -----------------------------------------------------------------------------
 
     def on_start(self) -> None:
+        if self.leader_elect:
+            self.elector = LeaderElector(
+                self, "kube-scheduler", self.on_started_leading, self.on_stopped_leading
+            )
+            self.elector.start()
+        else:
+            self.on_started_leading()
+
+    def on_started_leading(self) -> None:
+        self.leading = True
         self.client = Client(self.cluster, self.user, self.name)
         self.cache = Cache()
         self._build_frameworks()
@@ -139,6 +160,15 @@ class Scheduler(Component):
         self.informers.start()
 
     def on_stop(self) -> None:
+        if self.elector is not None:
+            self.elector.stop()
+            self.elector = None
+        self.on_stopped_leading()
+
+    def on_stopped_leading(self) -> None:
+        """Every pending cycle, timer and watch ends; the next leader starts from the API."""
+        self.leading = False
+        stop_owned_work(self)
         if self.informers is not None:
             self.informers.stop()
         self._forget_everything()

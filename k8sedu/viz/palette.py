@@ -18,6 +18,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"
@@ -53,6 +54,23 @@ FONT = 10  # readable from the back of a room at 720p
 SMALL = 8
 
 
+def draw(fig: Figure) -> None:
+    """Render the figure's canvas with FAST_TEXT, in a font that draws the current language.
+
+    A text keeps the font family it was made with, and a generic family resolves to one font;
+    for a language DejaVu Sans cannot draw (Hangul), each text gets that language's font as a
+    glyph-by-glyph fallback (k8sedu.widgets.i18n.fonts).
+    """
+    from k8sedu.widgets.i18n import fonts
+
+    extra = fonts()
+    if extra:
+        for text in fig.findobj(Text):
+            text.set_fontfamily(["DejaVu Sans", *extra])
+    with mpl.rc_context(FAST_TEXT):
+        fig.canvas.draw()
+
+
 class Picture(Figure):
     """A Figure that shows itself as PNG in a notebook, with or without ``%matplotlib inline``."""
 
@@ -70,14 +88,13 @@ def new_figure(width: float = WIDTH, height: float = HEIGHT) -> Figure:
 def png(fig: Figure, overlay: np.ndarray | None = None) -> bytes:
     """The figure as PNG bytes (what a dashboard puts in its Image widget), made for speed.
 
-    Drawing text is most of a redraw: one font (no fallback search) and the autohinter render
-    it about a quarter faster, and a light zlib level encodes 1280×720 in half the time.
+    Drawing text is most of a redraw: one font (no fallback search, except for a language
+    DejaVu Sans cannot draw) and the autohinter render it about a quarter faster, and a light zlib level encodes 1280×720 in half the time.
     ``overlay`` is an RGBA array of the same size drawn on top (a topology's cached labels).
     """
     from PIL import Image
 
-    with mpl.rc_context(FAST_TEXT):
-        fig.canvas.draw()
+    draw(fig)
     rgb = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]  # opaque: a quarter fewer bytes
     if overlay is not None:  # an RGBA layer (cached labels) laid over the drawing
         alpha = overlay[:, :, 3:4].astype(np.uint16)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
@@ -181,8 +180,7 @@ def _render_labels(labels: list) -> np.ndarray:
     ax.patch.set_alpha(0)
     for x, y, s, kw in labels:
         ax.text(x, y, s, **dict(kw))
-    with mpl.rc_context(pal.FAST_TEXT):
-        fig.canvas.draw()
+    pal.draw(fig)
     return np.array(fig.canvas.buffer_rgba())
 
 

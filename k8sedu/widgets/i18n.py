@@ -5,9 +5,18 @@ the Korean edition — can be added without touching code cells or widgets: regi
 ``add_catalog("ko", {...})`` and switch with ``k8sedu.set_language("ko")``. A key missing from a
 translation falls back to English. Kubernetes' own output (kubectl text, API messages, reasons)
 is never translated: it is what a real cluster prints.
+
+Text that a code cell or a graded test passes in English (a predict question, a test's hint) is
+translated by ``phrase(text)``, from the same translation module; code cells stay identical in
+every edition. A kernel starts in the language of its folder (Jupyter starts a notebook's kernel
+in the notebook's folder, so ``lessons/ko/`` speaks Korean) unless ``$K8SEDU_LANG`` says otherwise.
 """
 
 from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
 
 EN: dict[str, str] = {
     # ClusterDashboard
@@ -74,6 +83,30 @@ EN: dict[str, str] = {
     "predict.pick_first": "Pick an answer first.",
     "predict.text": "Predict: {question}",
     "predict.text_hint": "Answer with prediction.lock(<number or text>) before running the next cell.",
+    # check(): the table a learner reads (k8sedu/grading/feedback.py)
+    "check.title": "Exercise {exercise}",
+    "check.score": "{title}: {score}/{max_score} points",
+    "check.col_test": "test",
+    "check.col_points": "points",
+    "check.col_result": "result",
+    "check.col_hint": "hint",
+    "check.hidden": "{name} (hidden)",
+    "check.outcome.passed": "passed",
+    "check.outcome.failed": "failed",
+    "check.outcome.error": "error",
+    "check.outcome.skipped": "skipped",
+    "check.outcome.not_run": "not run",
+    "check.cells": "Cells that raised an error (their definitions are missing):",
+    "check.cells_short": "Cells that raised an error:",
+    "check.cell": "cell {cell}",
+    "check.cell_line": "cell {cell} line {line}",
+    "check.cell_raised": "{where} (`{first_line}`) raised {error}",
+    # banners of a translated edition (k8sedu/lessons_build.py)
+    "edition.stale": (
+        "⚠️ The English source of this part changed after it was translated: "
+        "this translation may be out of date."
+    ),
+    "edition.untranslated": "⚠️ Not translated yet: this part is shown in English.",
     # pictures
     "viz.topology.title": "What runs where at t = {seconds} s",
     "viz.topology.subtitle": (
@@ -135,6 +168,11 @@ EN: dict[str, str] = {
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN}
+# Translations load when first chosen: the module has MESSAGES, PHRASES and FONTS (the font
+# families that draw its script, best first).
+TRANSLATIONS = {"ko": "k8sedu.widgets.i18n_ko"}
+PHRASES: dict[str, dict[str, str]] = {}
+FONTS: dict[str, list[str]] = {}
 _current = "en"
 
 
@@ -147,8 +185,10 @@ def add_catalog(language: str, messages: dict[str, str]) -> None:
 
 
 def set_language(language: str) -> None:
-    """Switch every label and hint shown from now on (``"en"``; ``"ko"`` once its catalog exists)."""
+    """Switch every label and hint shown from now on (``"en"`` or ``"ko"``)."""
     global _current
+    if language not in CATALOGS and language in TRANSLATIONS:
+        _load(language)
     if language not in CATALOGS:
         known = ", ".join(sorted(CATALOGS))
         raise ValueError(f"no message catalog for {language!r} (available: {known})")
@@ -163,3 +203,61 @@ def _(key: str, **params: object) -> str:
     """The message for ``key`` in the current language, formatted with ``params``."""
     text = CATALOGS[_current].get(key) or EN[key]
     return text.format(**params) if params else text
+
+
+def phrase(text: str) -> str:
+    """English text from a code cell or a graded test, in the current language if translated."""
+    return PHRASES.get(_current, {}).get(text, text)
+
+
+def fonts() -> list[str]:
+    """Font families the pictures need besides DejaVu Sans to draw the current language."""
+    return FONTS.get(_current, [])
+
+
+def _load(language: str) -> None:
+    module = importlib.import_module(TRANSLATIONS[language])
+    found = _fonts_found(module.FONTS)
+    messages = dict(module.MESSAGES)
+    if module.FONTS and not found:  # no font draws the script: figure text stays English
+        messages = {k: v for k, v in messages.items() if not k.startswith("viz.")}
+    add_catalog(language, messages)
+    PHRASES[language] = dict(module.PHRASES)
+    FONTS[language] = found
+
+
+def _fonts_found(families: tuple[str, ...]) -> list[str]:
+    """The first of ``families`` that matplotlib can use, if any."""
+    from matplotlib import font_manager
+
+    found = [family for family in families if _installed(family)]
+    if families and not found:  # installed after matplotlib cached its font list?
+        known = {font.fname for font in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                font_manager.fontManager.addfont(path)
+        found = [family for family in families if _installed(family)]
+    return found[:1]
+
+
+def _installed(family: str) -> bool:
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _starting_language() -> str:
+    """$K8SEDU_LANG, else the name of the folder the kernel started in if it is a language."""
+    try:
+        folder = Path.cwd().name
+    except OSError:  # the working folder was deleted
+        folder = ""
+    wanted = os.environ.get("K8SEDU_LANG") or folder
+    return wanted if wanted in TRANSLATIONS else "en"
+
+
+set_language(_starting_language())

@@ -7,13 +7,15 @@ The locked answer is displayed as a ``application/vnd.k8sedu.predict+json`` outp
 the widget, so it is saved with the notebook's widget state (its metadata) where an
 instructor's progress view can read it, and it is kept in ``answers()`` for the kernel.
 Outside Jupyter it prints the question and the numbered choices; ``p.lock(choice)`` answers.
+The question and choices are shown in the current language (``phrase``) but recorded in English,
+as the code cell wrote them, so answers from every edition of a lesson compare.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from k8sedu.widgets.i18n import _
+from k8sedu.widgets.i18n import _, phrase
 
 MIME = "application/vnd.k8sedu.predict+json"
 _ANSWERS: dict[str, dict] = {}
@@ -64,14 +66,15 @@ class Prediction:
 
         from k8sedu.widgets.dashboard import css
 
-        self.options = css(W.RadioButtons(options=self.choices, value=None), "k8s-predict-choices")
+        labels = [(phrase(c), c) for c in self.choices]  # shown translated, recorded as written
+        self.options = css(W.RadioButtons(options=labels, value=None), "k8s-predict-choices")
         self.button = css(
             W.Button(description=_("predict.lock"), button_style="primary"), "k8s-predict-lock"
         )
         self.button.on_click(self._on_lock)
         self.note = css(W.HTML(), "k8s-predict-note")
         self.record = css(W.Output(), "k8s-predict-record")
-        title = W.HTML(f"<b>{_('predict.text', question=self.question)}</b>")
+        title = W.HTML(f"<b>{_('predict.text', question=phrase(self.question))}</b>")
         self.widget = css(
             W.VBox([title, self.options, self.button, self.note, self.record]), "k8s-predict"
         )
@@ -86,7 +89,7 @@ class Prediction:
     def _locked_view(self) -> None:
         self.options.disabled = True
         self.button.disabled = True
-        self.note.value = _("predict.locked", choice=self.answer)
+        self.note.value = _("predict.locked", choice=phrase(self.answer))
         self.record.append_display_data(_Record(self.id, self.question, self.answer))
 
     def _repr_mimebundle_(self, **kwargs):
@@ -95,10 +98,12 @@ class Prediction:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
-        lines = [_("predict.text", question=self.question)]
-        lines += [f"  {i}. {c}" for i, c in enumerate(self.choices, 1)]
+        lines = [_("predict.text", question=phrase(self.question))]
+        lines += [f"  {i}. {phrase(c)}" for i, c in enumerate(self.choices, 1)]
         lines.append(
-            _("predict.locked", choice=self.answer) if self.answer else _("predict.text_hint")
+            _("predict.locked", choice=phrase(self.answer))
+            if self.answer
+            else _("predict.text_hint")
         )
         return "\n".join(lines)
 

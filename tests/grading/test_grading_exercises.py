@@ -3,7 +3,9 @@
 For each graded test file ``test_NN_*.py`` (in k8sedu/grading/tests/, plus the fixture course),
 the solution notebook must score full marks, the untouched exercise notebook zero with status
 ``graded``, every plausible wrong answer in the ``wrong/`` folder (``NN-*.ipynb``) less than full
-marks, and ``exercises/`` must be what ``k8sedu exercises build`` writes.
+marks, and ``exercises/`` must be what ``k8sedu exercises build`` writes. A translated edition
+(``solutions/ko/``, ``exercises/ko/``, built by ``k8sedu lessons build``) has the same code cells,
+so it must grade the same: full marks and zero.
 """
 
 from pathlib import Path
@@ -40,6 +42,13 @@ def test_solution_exercise_and_wrong_answers(tmp_path, course, wrong, number):
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes(solution.read_bytes())
     (folder / "exercise.ipynb").write_bytes(exercise.read_bytes())
+    editions = [d.name for d in sorted(course.solutions.iterdir()) if d.is_dir()]
+    editions = [lang for lang in editions if (solution.parent / lang / solution.name).exists()]
+    for lang in editions:
+        for name, path in (("solution", solution), ("exercise", exercise)):
+            (folder / f"{name}-{lang}.ipynb").write_bytes(
+                (path.parent / lang / path.name).read_bytes()
+            )
     wrong_answers = sorted(wrong.glob(f"{number}-*.ipynb")) if wrong.is_dir() else []
     for path in wrong_answers:
         (folder / f"wrong-{path.name}").write_bytes(path.read_bytes())
@@ -50,6 +59,10 @@ def test_solution_exercise_and_wrong_answers(tmp_path, course, wrong, number):
     full = got["solution"]["max_score"]
     assert (got["solution"]["status"], got["solution"]["score"]) == ("graded", full), got
     assert (got["exercise"]["status"], got["exercise"]["score"]) == ("graded", 0), got
+    for lang in editions:
+        assert got[f"solution-{lang}"]["score"] == full, got[f"solution-{lang}"]
+        row = got[f"exercise-{lang}"]
+        assert (row["status"], row["score"]) == ("graded", 0), row
     for path in wrong_answers:
         row = got[f"wrong-{path.stem}"]
         assert row["status"] == "graded" and row["score"] < full, (path.name, row)

@@ -3,7 +3,9 @@
 Run serially (``make test`` runs this folder without xdist): parallel kernels stall on widget
 cells (nbclient #312) and race for ports. Each notebook's wall time is written to
 ``benchmarks/out/notebook-times.json`` for ``benchmarks/RESULTS.md``; it is recorded, not asserted.
-Stored notebooks must have no outputs.
+Stored notebooks must have no outputs. Translated editions (``lessons/ko/``, ``solutions/ko/``) run
+too, each kernel started in a folder named like the notebook's, as JupyterLab does, so the Korean
+ones speak Korean (k8sedu/widgets/i18n.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(ROOT.glob("lessons/[0-9]*.ipynb")) + sorted(ROOT.glob("solutions/[0-9]*.ipynb"))
+NOTEBOOKS = [
+    path
+    for pattern in ("lessons/", "solutions/", "lessons/ko/", "solutions/ko/")
+    for path in sorted(ROOT.glob(pattern + "[0-9]*.ipynb"))
+]
 TIMES = ROOT / "benchmarks" / "out" / "notebook-times.json"
 
 
@@ -33,7 +39,7 @@ def kernel_env(tmp: Path) -> dict:
 
 
 @pytest.mark.skipif(not NOTEBOOKS, reason="no lesson notebooks yet")
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.name}/{p.name}" for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.relative_to(ROOT).as_posix() for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
     stored_outputs = [
@@ -43,17 +49,19 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch):
     for name, value in kernel_env(tmp_path).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    workdir = tmp_path / path.parent.name  # lessons/ko/ → a folder named ko: Korean
+    workdir.mkdir()
     client = NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     TIMES.parent.mkdir(exist_ok=True)
     times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
-    times[f"{path.parent.name}/{path.name}"] = round(seconds, 1)
+    times[path.relative_to(ROOT).as_posix()] = round(seconds, 1)
     TIMES.write_text(json.dumps(times, indent=2, sort_keys=True))
-    if path.parent.name == "lessons":
+    if "lessons" in path.relative_to(ROOT).parts:
         images = [
             o
             for c in nb.cells

@@ -61,14 +61,19 @@ class Constraint(NamedTuple):
 
 
 def count_matching(node_info, selector: labelsel.Selector, namespace: str) -> int:
-    """``countPodsMatchSelector``: same namespace, not terminating, labels selected."""
+    """``countPodsMatchSelector``: same namespace, not terminating, labels selected (remembered
+    on the node until its pods change: every cycle asks again for every node)."""
     if selector.empty:
         return 0
-    return sum(
-        1
-        for p in node_info.pod_infos()
-        if p.namespace == namespace and not p.terminating and selector.matches(p.labels)
-    )
+    key = (NAME, selector, namespace)
+    count = node_info.pod_memo.get(key)
+    if count is None:
+        count = node_info.pod_memo[key] = sum(
+            1
+            for p in node_info.pod_infos()
+            if p.namespace == namespace and not p.terminating and selector.matches(p.labels)
+        )
+    return count
 
 
 def has_all_keys(labels: dict, constraints) -> bool:
