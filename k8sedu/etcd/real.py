@@ -102,9 +102,17 @@ class RealEtcd:
         ``data_dir`` None: a temporary directory, removed by ``stop()``. The server is stopped
         by ``stop()`` or when Python exits.
         """
-        server = EtcdServer(data_dir, port)
-        server.launch()
-        server.wait_healthy()
+        for attempt in range(3):
+            server = EtcdServer(data_dir, port)
+            server.launch()
+            try:
+                server.wait_healthy()
+                break
+            except RuntimeError as error:
+                # a "free" port can be taken by another process before etcd binds it: try others
+                server.stop()
+                if port is not None or "address already in use" not in str(error) or attempt == 2:
+                    raise
         store = cls(server.url)
         store.server = server
         return store

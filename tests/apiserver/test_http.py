@@ -120,7 +120,11 @@ def test_stop_ends_open_streams():
     conn.request("GET", f"{PODS}?watch=true")
     response = conn.getresponse()
     served.stop()
-    assert response.read() == b""
+    try:
+        ended = response.read()
+    except http.client.IncompleteRead as cut:  # the socket closed before the last chunk: ended too
+        ended = cut.partial
+    assert ended == b""
     assert not cluster.apiserver.watchers.by_resource.get("pods")
 
 

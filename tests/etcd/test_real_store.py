@@ -103,8 +103,19 @@ class FreshEtcds:
             server = EtcdServer()
             server.launch()
             self.launched.append(server)
-        server = self.launched.popleft()
-        server.wait_healthy()
+        while True:
+            server = self.launched.popleft()
+            try:
+                server.wait_healthy()
+                break
+            except RuntimeError as error:
+                # servers launched together can pick the same "free" port before either binds it
+                server.stop()
+                if "address already in use" not in str(error):
+                    raise
+                replacement = EtcdServer()
+                replacement.launch()
+                self.launched.append(replacement)
         store = RealEtcd(server.url, sim)
         store.server = server
         self.taken.append(store)
