@@ -143,8 +143,13 @@ def test_dashboard_steps_in_a_real_browser(lab):
 
             clock = page.locator(".k8s-clock")
             clock.wait_for(timeout=90_000)
-            shown = clock.inner_text()
-            assert re.search(r"t = [0-9]", shown), shown
+            clock.scroll_into_view_if_needed()
+            # the widget view may attach before its text arrives from the kernel
+            page.wait_for_function(
+                "() => /t = [0-9]/.test(document.querySelector('.k8s-clock').textContent)",
+                timeout=60_000,
+            )
+            shown = clock.text_content()
             image = page.locator(".k8s-topology img, img.k8s-topology").first
             image.wait_for(timeout=30_000)
             before = image.get_attribute("src")
@@ -153,7 +158,7 @@ def test_dashboard_steps_in_a_real_browser(lab):
             clock.scroll_into_view_if_needed()
             page.locator(".k8s-step").first.click()
             page.wait_for_function(
-                "old => document.querySelector('.k8s-clock').innerText !== old",
+                "old => document.querySelector('.k8s-clock').textContent !== old",
                 arg=shown,
                 timeout=30_000,
             )
