@@ -83,6 +83,9 @@ class Client:
         except APIError as error:
             self._audit(verb, resource_name, key, error.code)
             raise
+        if verb == "create" and (not key or key.endswith("/")):
+            # generateName: the trace names the object the server made
+            key += (result.get("metadata") or {}).get("name", "")
         self._audit(verb, resource_name, key, OK[verb])
         return result
 
@@ -94,7 +97,7 @@ class Client:
         res = resource(plural)
         meta = body.get("metadata") or {} if isinstance(body, dict) else {}
         ns = (meta.get("namespace") or namespace or "default") if res.namespaced else None
-        key = _key(ns, meta.get("name") or meta.get("generateName", ""))
+        key = _key(ns, meta.get("name") or "")
         if sub == "binding":
             return self._call(
                 "create", resource_name, key, subresources.bind, server, res, body, ns
@@ -115,15 +118,9 @@ class Client:
             raise MethodNotAllowed(
                 "the server does not allow this method on the requested resource"
             )
-        created = self._call(
+        return self._call(
             "create", resource_name, key, server.create, res, body, ns, self.user_info
         )
-        if not meta.get("name"):  # generateName: the trace names the object the server made
-            last = self.cluster.trace.records[-1]
-            self.cluster.trace.records[-1] = last._replace(
-                key=_key(ns, created["metadata"]["name"])
-            )
-        return created
 
     def get(self, resource_name: str, name: str, namespace: str = "default") -> dict:
         server = self._server()
