@@ -232,7 +232,10 @@ def get_condition(obj_or_status: dict, type: str) -> dict | None:
     """The condition of ``type`` from an object or from its ``status``."""
     status = obj_or_status.get("status")
     status = status if isinstance(status, dict) else obj_or_status
-    return next((c for c in status.get("conditions") or [] if c.get("type") == type), None)
+    for condition in status.get("conditions") or ():
+        if condition.get("type") == type:
+            return condition
+    return None
 
 
 def set_condition(status: dict, condition: dict, now_iso: str) -> bool:

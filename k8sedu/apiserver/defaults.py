@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import re
 
 from k8sedu import quantity
@@ -114,6 +115,7 @@ def apply_defaults(resource: str, obj: dict) -> None:
 _PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the text; every replica asks again
 def image_pull_policy(image: str) -> str:
     """``Always`` for ``:latest`` or no tag (and no digest), else ``IfNotPresent``.
 

@@ -33,6 +33,9 @@ class Change(NamedTuple):
     old: dict | None
 
 
+# made once: json.dumps(obj, separators=…) builds a new encoder on every call
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
 # ObjectMeta fields tagged `omitempty`: an empty list or map is not written at all
 OMIT_EMPTY = ("labels", "annotations", "ownerReferences", "finalizers", "managedFields")
 
@@ -47,7 +50,7 @@ def encode(obj: dict) -> str:
             del meta[field]
     rv = meta.pop("resourceVersion", None)
     try:
-        return json.dumps(obj, separators=(",", ":"))
+        return _COMPACT.encode(obj)
     finally:
         if rv is not None:
             meta["resourceVersion"] = rv

@@ -103,7 +103,7 @@ class PodGCController(Controller):
             "reason": "DeletionByPodGC",
             "message": "PodGC: node no longer exists",
         }
-        for pod in pods:
+        for pod in pods if deleted else ():
             if pod["spec"].get("nodeName") in deleted:
                 self.mark_failed_and_delete(pod, condition)
 

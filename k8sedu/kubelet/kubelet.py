@@ -241,8 +241,9 @@ class Kubelet(Component):
         worker = self.workers.get(self.by_ip.get(ip, ""))
         if worker is None:
             return None
-        for run in worker.running():
-            if port in run.behaviour.ports:
+        for slot in worker.slots:  # as worker.running(), without a list: every request asks
+            run = slot.current
+            if run is not None and run.running and port in run.behaviour.ports:
                 return run
         return None
 

@@ -35,6 +35,11 @@ def _address(text: str) -> ipaddress.IPv4Address:
     return ipaddress.ip_address(text)  # parsing is slow; a node sees few distinct sources
 
 
+@functools.lru_cache(maxsize=65536)
+def _network(text: str) -> ipaddress.IPv4Network:
+    return ipaddress.ip_network(text)  # every endpoint's hairpin rule has one: parse each once
+
+
 class Packet(NamedTuple):
     """The first packet of a connection, as the node's netfilter hooks see it."""
 
@@ -89,7 +94,7 @@ def compile_rule(rule: Rule) -> Compiled:
         elif token == "-d":
             compiled.dst = value
         elif token == "-s":
-            compiled.src, compiled.src_negated = ipaddress.ip_network(value), negate
+            compiled.src, compiled.src_negated = _network(value), negate
         elif token == "--dport":
             compiled.dport = int(value)
         elif token in ("--src-type", "--dst-type"):
@@ -119,7 +124,14 @@ class CompiledService:
     chains: dict[str, list[Compiled]]
     filters: list[Compiled]  # REJECT / DROP rules of the filter table
     # packet → the verdicts the walk can reach, for sampled routing (None: depends on history)
-    distributions: dict[Packet, Distribution | None] = field(default_factory=dict, compare=False)
+    distributions: dict[tuple, Distribution | None] = field(default_factory=dict, compare=False)
+
+    @functools.cached_property
+    def source_decides(self) -> bool:
+        """Can the source address change the verdict? Only through ``-s`` rules other than the
+        SNAT marks (which every node's address passes the same way), e.g. source ranges."""
+        rules = [*self.entries, *self.filters, *(r for c in self.chains.values() for r in c)]
+        return any(r.src is not None and r.target != KUBE_MARK_MASQ for r in rules)
 
     @classmethod
     def of(cls, rules: ServiceRules) -> CompiledService:
@@ -158,9 +170,10 @@ class Kernel:
         """Walk the rules for the first packet of a new connection; ``sampled``: draw the
         verdict from the walk's distribution instead (not for ``recent`` rules: they remember)."""
         if sampled:
-            if packet not in service.distributions:
-                service.distributions[packet] = _distribution(service, packet)
-            distribution = service.distributions[packet]
+            key = packet if service.source_decides else packet[1:]  # all but the source
+            if key not in service.distributions:
+                service.distributions[key] = _distribution(service, packet)
+            distribution = service.distributions[key]
             if distribution is not None:
                 return distribution.sample(rng)
         for rule in service.entries:
@@ -269,7 +282,9 @@ def _spread(
     for rule in rules:
         if top and rule.chain == KUBE_NODEPORTS and not packet.dst_local:
             continue
-        if mass <= 0 or not _fixed_match(rule, packet):
+        if mass <= 0 or (rule.target == KUBE_MARK_MASQ and not rule.recent_name):
+            continue  # marked for SNAT or not, the walk goes on the same way
+        if not _fixed_match(rule, packet):
             continue
         if rule.recent_name:
             raise _Remembers
@@ -279,9 +294,6 @@ def _spread(
             verdict = Verdict("DNAT", rule.to)
         elif rule.target in ("DROP", "REJECT", "ACCEPT"):
             verdict = Verdict(rule.target)
-        elif rule.target == KUBE_MARK_MASQ:
-            mass += taken  # marked for SNAT; the walk goes on
-            continue
         else:
             inner = service.chains.get(rule.target, ())
             mass += _spread(service, inner, packet, taken, outcomes)

@@ -18,6 +18,7 @@ answered from informers kept in this process (see ``dns.py``).
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -49,30 +50,57 @@ def index_by_service(eps: dict) -> list[str]:
     return [f"{eps['metadata']['namespace']}/{name}"] if name else []
 
 
+class RuleSet:
+    """One service port's rules, and the matchers compiled from them on first use."""
+
+    def __init__(self, rules: iptables.ServiceRules) -> None:
+        self.rules = rules
+        self._compiled: CompiledService | None = None
+
+    def compiled(self) -> CompiledService:
+        if self._compiled is None:
+            self._compiled = CompiledService.of(self.rules)
+        return self._compiled
+
+
+@functools.lru_cache(maxsize=32)  # a few recent versions: a big Service's rules take megabytes
+def rule_set(info: ServicePortInfo, endpoints: tuple, large_cluster: bool) -> RuleSet:
+    """The rules for a service port and its endpoints. Rules are a pure function of these, so
+    nodes that write the same rules share one (immutable) ``RuleSet``: with 3,000 endpoints on
+    100 nodes, each change is turned into rules once, not 100 times."""
+    return RuleSet(iptables.service_rules(info, list(endpoints), large_cluster))
+
+
 class Programmed:
     """One service port as last synced into the kernel; rules and matchers made on demand."""
 
     def __init__(self, info: ServicePortInfo, endpoints: tuple[EndpointInfo, ...]) -> None:
         self.info = info
         self.endpoints = endpoints
-        self.by_address = {str(ep): ep for ep in endpoints}
-        self._rules: dict[bool, iptables.ServiceRules] = {}
-        self._compiled: dict[bool, CompiledService] = {}
+        self._rule_sets: dict[bool, RuleSet] = {}
 
     def same(self, other: Programmed | None) -> bool:
         return other is not None and (self.info, self.endpoints) == (other.info, other.endpoints)
 
+    def rule_set(self, large_cluster: bool) -> RuleSet:
+        if large_cluster not in self._rule_sets:
+            endpoints = self.endpoints
+            if not self.info.uses_local_endpoints:  # then which are local changes no rule
+                endpoints = tuple(ep._replace(is_local=False) if ep.is_local else ep
+                                  for ep in endpoints)  # fmt: skip
+            self._rule_sets[large_cluster] = rule_set(self.info, endpoints, large_cluster)
+        return self._rule_sets[large_cluster]
+
+    @functools.cached_property
+    def by_address(self) -> dict[str, EndpointInfo]:
+        """``ip:port`` → endpoint: what a DNAT verdict names (made when traffic first needs it)."""
+        return {str(ep): ep for ep in self.endpoints}
+
     def rules(self, large_cluster: bool) -> iptables.ServiceRules:
-        if large_cluster not in self._rules:
-            self._rules[large_cluster] = iptables.service_rules(
-                self.info, list(self.endpoints), large_cluster
-            )
-        return self._rules[large_cluster]
+        return self.rule_set(large_cluster).rules
 
     def compiled(self, large_cluster: bool) -> CompiledService:
-        if large_cluster not in self._compiled:
-            self._compiled[large_cluster] = CompiledService.of(self.rules(large_cluster))
-        return self._compiled[large_cluster]
+        return self.rule_set(large_cluster).compiled()
 
     def destinations(self) -> list[tuple[str, int, str]]:
         info = self.info

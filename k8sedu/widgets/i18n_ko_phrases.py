@@ -8,6 +8,13 @@ Numbers, names and kubectl words (``3``, ``kube-scheduler``) need no entry.
 
 from __future__ import annotations
 
+from k8sedu.widgets import (
+    i18n_ko_phrases_05_06,
+    i18n_ko_phrases_07_08,
+    i18n_ko_phrases_09_10,
+    i18n_ko_phrases_11_12,
+)
+
 PREDICTIONS = {
     # lesson 00
     "How many Nodes will `kubectl get nodes` list for k.Cluster(nodes=3)?": (
@@ -404,3 +411,10 @@ GRADING = {
 }
 
 PHRASES = {**PREDICTIONS, **GRADING}
+for _part in (
+    i18n_ko_phrases_05_06,
+    i18n_ko_phrases_07_08,
+    i18n_ko_phrases_09_10,
+    i18n_ko_phrases_11_12,
+):
+    PHRASES |= _part.PREDICTIONS | _part.GRADING

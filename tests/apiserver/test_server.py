@@ -299,6 +299,27 @@ def test_label_selected_watch_sees_objects_enter_and_leave(cluster, api):
     assert [t for t, _, _ in log.events] == ["ADDED", "DELETED"]
 
 
+def test_a_node_watch_sees_only_the_pods_on_its_node(cluster, api):
+    log = Log()
+    api.watch("pods", log, field_selector="spec.nodeName=node-1")
+    api.create("pods", pod("a", nodeName="node-1"))
+    api.create("pods", pod("b", nodeName="node-2"))
+    api.create("pods", pod("c"))
+    api.delete("pods", "a", grace_period=0)
+    cluster.run(0)
+    assert [(t, n) for t, n, _ in log.events] == [("ADDED", "a"), ("DELETED", "a")]
+
+
+def test_a_stopping_api_server_tells_the_watches_it_closes(cluster, api):
+    closed = []
+    api.watch("pods", Log(), on_close=lambda: closed.append("open"))
+    api.watch("pods", Log(), on_close=lambda: closed.append("stopped by its client")).stop()
+    cluster.stop("kube-apiserver")
+    assert closed == []  # scheduled, like a watch event: at this instant, after the caller
+    cluster.run(0)
+    assert closed == ["open"]
+
+
 def test_watch_below_compaction_is_gone(cluster, api):
     rv = api.list("pods").resource_version
     api.create("pods", pod("a"))

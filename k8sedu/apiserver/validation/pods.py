@@ -169,8 +169,24 @@ def _names(spec: dict, path: str, fields: tuple[str, ...], check) -> list[FieldE
     return errs
 
 
+# Pods made from one template share their spec, and every pod update validates the spec again:
+# the errors are a pure function of the spec, so they are remembered by its ``repr`` (exact:
+# it tells lists from tuples and 1 from 1.0 or True).
+_SPEC_ERRORS: dict[tuple[str, str, bool], tuple[FieldError, ...]] = {}
+
+
 def validate_pod_spec(spec: dict, path: str, is_pod: bool) -> list[FieldError]:
     """``ValidatePodSpec``, in the order Go appends its errors."""
+    key = (repr(spec), path, is_pod)
+    errs = _SPEC_ERRORS.get(key)
+    if errs is None:
+        if len(_SPEC_ERRORS) >= 1024:
+            _SPEC_ERRORS.clear()
+        errs = _SPEC_ERRORS[key] = tuple(_validate_pod_spec(spec, path, is_pod))
+    return list(errs)
+
+
+def _validate_pod_spec(spec: dict, path: str, is_pod: bool) -> list[FieldError]:
     errs: list[FieldError] = []
     grace = spec.get("terminationGracePeriodSeconds")
     if grace is None:
