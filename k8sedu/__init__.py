@@ -41,7 +41,11 @@ _EXPORTS = {
     "set_language": "k8sedu.widgets.i18n",
 }
 
-__all__ = sorted(_EXPORTS)
+# eager: the function shares its module's name, so after `import k8sedu.quiz` a lazy lookup would
+# find the module (the same reason as predict in k8sedu/widgets/__init__.py)
+from k8sedu.quiz import quiz  # noqa: E402, F401
+
+__all__ = sorted([*_EXPORTS, "quiz"])
 
 
 def __getattr__(name: str):

@@ -130,11 +130,7 @@ class Cluster:
             for i in range(nodes):
                 zone = self.zones[i % len(self.zones)] if self.zones else None
                 self.add_node(f"node-{i + 1}", cpu=node_cpu, memory=node_memory, zone=zone)
-            if self.api_load_balancer is not None:
-                ha.start_components(self, CONTROL_PLANE)
-            else:
-                for path in CONTROL_PLANE.values():
-                    self._add_component(_load(path)(self))
+            ha.start_components(self, CONTROL_PLANE)
 
     @classmethod
     def bare(cls, seed: int = 0, **kwargs) -> Cluster:

@@ -14,7 +14,9 @@ kube-apiserver, kube-scheduler and kube-controller-manager (named as kubeadm's s
   Healthy = running, with an etcd member that hears a leader with a quorum (``/readyz``).
   Each API server has its own watch cache, fed as etcd commits.
 * **kube-scheduler and kube-controller-manager** run on all three machines, but only the holder of
-  the Lease ``kube-system/<component>`` works (``k8sedu/client/leaderelection.py``).
+  the Lease ``kube-system/<component>`` works (``k8sedu/client/leaderelection.py``). A single
+  control plane elects them the same way (kubeadm's ``--leader-elect=true``): its only copy
+  takes the Lease at start.
 
 Faults: ``fail_node("control-plane2")`` powers a machine off; ``stop("kube-apiserver")`` stops every
 API server (``stop("kube-apiserver-control-plane2")`` one); ``cluster.partition([...], [...])``
@@ -104,16 +106,21 @@ class LoadBalancer:
     def healthy(self, server: APIServer) -> bool:
         return server.running and server.etcd.ready()
 
-    def pick(self, client) -> APIServer:
-        """The API server a request of ``client`` reaches."""
+    def pick(self, client, *, ready: bool = True) -> APIServer:
+        """The API server a request of ``client`` reaches. With no ready one, a request that
+        needs etcd times out; one that does not (``ready=False``: ``/readyz``, ``/version``)
+        is answered by a running one."""
         server = self._backend.get(client.component)
         if server is not None and self.healthy(server):
             return server
         healthy = [s for s in self.servers if self.healthy(s)]
         if not healthy:
-            if not any(s.running for s in self.servers):
+            running = [s for s in self.servers if s.running]
+            if not running:
                 raise ConnectionRefused(self.address)
-            raise EtcdTimeout()  # API servers answer, but none has an etcd quorum
+            if ready:
+                raise EtcdTimeout()  # API servers answer, but none has an etcd quorum
+            return server if server in running else running[0]
         self._turn += 1
         server = self._backend[client.component] = healthy[self._turn % len(healthy)]
         return server
@@ -192,7 +199,9 @@ def build_control_plane(cluster, count: int) -> None:
 
 def start_components(cluster, table: dict[str, str]) -> None:
     """Start the ``CONTROL_PLANE`` components: a leader-electing copy of each replicated one on
-    every control-plane machine, one of the others."""
+    every control-plane machine (kubeadm's static pods run ``--leader-elect=true`` even on a
+    single control plane), one of the others."""
+    replicated = cluster.api_load_balancer is not None
     for name, path in table.items():
         module, _, attr = path.partition(":")
         cls = getattr(importlib.import_module(module), attr)
@@ -200,12 +209,14 @@ def start_components(cluster, table: dict[str, str]) -> None:
             cluster._add_component(cls(cluster))
             continue
         for host in cluster.control_plane_hosts:
-            component = cls(cluster, name=f"{name}-{host.name}")
+            component = cls(cluster, name=f"{name}-{host.name}" if replicated else name)
             component.leader_elect = True
             component.host_name = host.name
-            host.processes[name] = component
+            if replicated:  # the machine carries it, as it carries its etcd and API server
+                host.processes[name] = component
             cluster._add_component(component)
-    _publish_endpoints(cluster)
+    if replicated:
+        _publish_endpoints(cluster)
 
 
 def _publish_endpoints(cluster) -> None:

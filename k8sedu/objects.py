@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import orjson
+
 from k8sedu.errors import BadRequest
 from k8sedu.labels import Requirement as Requirement
 from k8sedu.labels import Selector as Selector
@@ -24,6 +26,12 @@ from k8sedu.labels import parse_selector as parse_selector
 from k8sedu.labels import selector_from_spec as selector_from_spec
 
 # --- metadata ----------------------------------------------------------------------------
+
+
+def clone(obj: dict) -> dict:
+    """A deep copy of an API object. Objects are plain JSON, so a JSON round trip copies them,
+    and orjson's is several times faster than ``copy.deepcopy``."""
+    return orjson.loads(orjson.dumps(obj))
 
 
 def meta(obj: dict) -> dict:

@@ -104,6 +104,12 @@ def image_digest(ref: str) -> str:
     return "sha256:" + hashlib.sha256(f"{repo}:{tag}".encode()).hexdigest()
 
 
+def http_body(pod_name: str, status: int) -> str:
+    """What a simulated web server answers: its host name (the pod's name) when healthy, as
+    many demo images do, else ``unhealthy`` with its HTTP 500."""
+    return f"{pod_name}\n" if status == 200 else "unhealthy\n"
+
+
 def pull_error(ref: str) -> str:
     """What containerd answers for a missing image (wording of containerd 2.x through the CRI)."""
     repo, tag = parse_image(ref)

@@ -4,7 +4,8 @@ Models kube-apiserver's HTTP front door: one thread per connection (HTTP/1.1 kee
 only (a client that lists protobuf first still gets JSON), request bodies over 3 MiB refused with
 413 (``--max-request-bytes``' default, ``handlers/rest.go``: ``limitedReadBody``), a bearer
 token when one is configured, watches and followed logs streamed with chunked encoding and held
-open until they time out, the client hangs up, or the server stops. Every request is answered by
+open until they time out, the client hangs up, or the server stops; exec, attach and port-forward
+upgrade the connection to SPDY or WebSocket (``http_upgrade``). Every request is answered by
 ``http_rest.handle`` while holding the server's lock, so the simulation stays single-threaded and
 deterministic; the HTTP threads never touch it otherwise.
 Simplified: plain HTTP (no TLS), no authorization, no request priority and fairness beyond a
@@ -22,7 +23,7 @@ import threading
 import time
 import urllib.parse
 
-from k8sedu.apiserver import http_rest, http_stream
+from k8sedu.apiserver import http_rest, http_stream, http_upgrade
 from k8sedu.errors import APIError, TooManyRequests, Unauthorized
 
 MAX_BODY = 3 * 1024 * 1024  # bytes
@@ -72,7 +73,9 @@ class APIHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True  # the unread body is still on the wire
             error = RequestEntityTooLarge(f"Request entity too large: limit is {MAX_BODY}")
             return self._send(http_rest.status_response(error))
-        streaming = query.get("watch") in http_rest.TRUE or query.get("follow") in http_rest.TRUE
+        upgrade = http_upgrade.wanted(url.path, headers)  # exec, port-forward: SPDY, WebSocket
+        streaming = upgrade or query.get("watch") in http_rest.TRUE
+        streaming = streaming or query.get("follow") in http_rest.TRUE
         if streaming and not backend.watch_slots.acquire(blocking=False):
             busy = http_rest.status_response(
                 TooManyRequests("Too many requests, please try again later.")
@@ -88,6 +91,8 @@ class APIHandler(http.server.BaseHTTPRequestHandler):
             f"{self.server.server_address[0]}:{self.server.server_address[1]}",
         )
         try:
+            if upgrade:
+                return http_upgrade.serve(self, url)
             with backend.lock:
                 answer = http_rest.handle(backend.cluster, request)
                 backend.settle()

@@ -1,5 +1,5 @@
 """Discovery over HTTP: ``/version``, ``/api``, ``/apis``, ``/api/v1``, ``/apis/<group>/<version>``,
-OpenAPI and the health checks, built from the resource registry.
+OpenAPI (from the resource registry) and the health checks (``health.py``).
 
 Models the kube-apiserver's discovery handlers (``staging/src/k8s.io/apiserver/pkg/endpoints/
 discovery``: legacy ``APIVersions``/``APIGroupList``/``APIResourceList``, and the aggregated
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
+from k8sedu.apiserver import health
 from k8sedu.apiserver.registry import RESOURCES, Resource
 from k8sedu.kubectl.commands.info import SERVER_VERSION
 
@@ -199,10 +200,15 @@ def aggregated_version(accept: str) -> str | None:
     return "v2" if "v=v2;" in accept.replace(" ", "") + ";" else "v2beta1"
 
 
-def answer(path: str, accept: str, server_address: str) -> tuple[int, str, bytes] | None:
-    """(status, content type, body) for a discovery, OpenAPI or health path; None otherwise."""
-    if path in ("/healthz", "/readyz", "/livez"):
-        return 200, "text/plain; charset=utf-8", b"ok"
+def answer(
+    path: str, accept: str, server_address: str, cluster=None, query: dict | None = None
+) -> tuple[int, str, bytes] | None:
+    """(status, content type, body) for a discovery, OpenAPI or health path; None otherwise.
+    Health paths are answered by ``k8sedu.apiserver.health`` on ``cluster``'s API server."""
+    if cluster is not None:
+        found = health.answer(cluster, path, query or {})
+        if found is not None:
+            return found
     if path == "/openapi/v2":
         return 200, OPENAPI_V2_TYPE, b""
     if path == "/version":

@@ -79,7 +79,8 @@ def handle(cluster, req: Request) -> Response | http_stream.Stream:
     """Answer one request on ``cluster`` (the caller holds the serving lock)."""
     path = req.path.rstrip("/") or "/"
     try:
-        meta = http_discovery.answer(path, req.headers.get("accept", ""), req.server_address)
+        accept = req.headers.get("accept", "")
+        meta = http_discovery.answer(path, accept, req.server_address, cluster, req.query)
         if meta is not None:
             if req.method not in ("GET", "HEAD"):
                 raise MethodNotAllowed(
@@ -199,7 +200,7 @@ def get(cluster, client: Client, route: Route, req: Request):
         )
     if route.sub == "log":
         return pod_log(cluster, client, route.namespace, route.name, q)
-    if route.sub in STREAMING:  # they speak SPDY or WebSocket, which k8sedu does not serve
+    if route.sub in STREAMING:  # without an Upgrade header (http_upgrade.py serves those)
         raise BadRequest("Upgrade request required")
     obj = client.get(_target(route), route.name, route.namespace or "default")
     if wants_table(req) and not route.sub:

@@ -12,8 +12,6 @@ storage version per kind, and no server-side apply.
 
 from __future__ import annotations
 
-import json
-
 from k8sedu import objects
 from k8sedu.apiserver import defaults, schema, strategy, validation
 from k8sedu.apiserver.admission import Admission
@@ -33,10 +31,6 @@ class ListResult(list):
     """A list of objects with the list's ``resource_version`` (the store revision)."""
 
     resource_version: str = ""
-
-
-def copy_of(obj: dict) -> dict:
-    return json.loads(json.dumps(obj))
 
 
 class APIServer(Component):
@@ -364,7 +358,7 @@ class APIServer(Component):
         if res.plural == "services":
             self.allocator.release(current)
         self.watchers.publish(change)
-        return copy_of(change.object)
+        return objects.clone(change.object)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -377,7 +371,7 @@ class APIServer(Component):
             raise BadRequest(
                 "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"
             )
-        obj = copy_of(body)
+        obj = objects.clone(body)
         kind, api_version = obj.get("kind"), obj.get("apiVersion")
         if kind is None and api_version is None:
             obj["kind"], obj["apiVersion"] = res.kind, res.api_version

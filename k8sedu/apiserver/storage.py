@@ -13,9 +13,10 @@ Simplified: one cache over the whole ``/registry/`` prefix instead of one cacher
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from typing import NamedTuple
+
+import orjson
 
 from k8sedu.apiserver.registry import RESOURCES, Resource
 from k8sedu.errors import gone
@@ -33,9 +34,6 @@ class Change(NamedTuple):
     old: dict | None
 
 
-# made once: json.dumps(obj, separators=…) builds a new encoder on every call
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
-
 # ObjectMeta fields tagged `omitempty`: an empty list or map is not written at all
 OMIT_EMPTY = ("labels", "annotations", "ownerReferences", "finalizers", "managedFields")
 
@@ -50,7 +48,7 @@ def encode(obj: dict) -> str:
             del meta[field]
     rv = meta.pop("resourceVersion", None)
     try:
-        return _COMPACT.encode(obj)
+        return orjson.dumps(obj).decode()
     finally:
         if rv is not None:
             meta["resourceVersion"] = rv
@@ -58,7 +56,7 @@ def encode(obj: dict) -> str:
 
 def decode(data: str, revision: int) -> dict:
     """A fresh object from stored bytes, with ``resourceVersion`` = the key's ``mod_revision``."""
-    obj = json.loads(data)
+    obj = orjson.loads(data)
     obj["metadata"]["resourceVersion"] = str(revision)
     return obj
 

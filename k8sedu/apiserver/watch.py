@@ -13,7 +13,6 @@ a watch on one node's pods - every kubelet's - is offered only the changes of po
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -86,7 +85,7 @@ class Watcher:
     def deliver(self, event: dict) -> None:
         if self.copies:
             obj = event["object"]
-            event = {"type": event["type"], "object": json.loads(json.dumps(obj))}
+            event = {"type": event["type"], "object": objects.clone(obj)}
         self.handler(event)
 
 

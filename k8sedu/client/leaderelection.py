@@ -23,8 +23,10 @@ Lease and keeps time::
     (Record(holder_identity='cp2_x', lease_duration_seconds=15, acquire_time=0.0, renew_time=6.0, lease_transitions=0), True)
 
 Simplified: losing the Lease ends the work and the copy goes back to waiting under a new identity
-(the real process exits and the kubelet restarts it, which does the same); no
-``ReleaseOnCancel``, no coordinated leader election.
+(the real process exits and the kubelet restarts it, which does the same); no coordinated leader
+election; a stopped copy never hands its Lease back (kube-scheduler's ``ReleaseOnCancel`` does on
+a graceful exit), so a restarted one waits for it to expire. A candidate tries at once when it
+starts, so with no Lease yet (a new cluster) it leads at start.
 """
 
 from __future__ import annotations
@@ -160,9 +162,10 @@ class LeaderElector:
         host = getattr(self.component, "host_name", "control-plane")
         self.identity = f"{host}_{objects.new_uid(self.rng)}"
         self._lease = self._observed = None
-        self._later(0, self._acquire)
+        self._acquire()  # wait.JitterUntil tries at once: with no Lease yet, it leads at start
 
     def stop(self) -> None:
+        """The process ends, as a crash does: the Lease is left to expire (no ``release``)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -13,10 +13,9 @@ are accepted too (``replicaset-controller`` and ``replicaset`` are the same cont
 ``replace(name, factory)`` swaps one controller for a learner's: ``factory(manager)`` must return a
 ``Controller`` (so a ``Controller`` subclass is itself a factory).
 
-With a replicated control plane every copy elects a leader through the Lease
-``kube-system/kube-controller-manager`` (``k8sedu/client/leaderelection.py``): ``on_started_leading``
-starts the controllers, ``on_stopped_leading`` stops them. A single control plane starts them at
-once (simplified: kubeadm's single control plane elects a leader too).
+In a cluster every copy elects a leader through the Lease ``kube-system/kube-controller-manager``
+(``k8sedu/client/leaderelection.py``), as kubeadm's ``--leader-elect=true`` does even with one
+control plane: ``on_started_leading`` starts the controllers, ``on_stopped_leading`` stops them.
 """
 
 from __future__ import annotations
@@ -88,7 +87,7 @@ def short_name(name: str) -> str:
 class ControllerManager(Component):
     name = "kube-controller-manager"
     user = "system:kube-controller-manager"
-    leader_elect = False  # a replicated control plane sets it: wait for the Lease (k8sedu/ha.py)
+    leader_elect = False  # a cluster's control plane sets it: work only while holding the Lease
     host_name = "control-plane"
 
     def __init__(self, cluster, *, name: str | None = None) -> None:

@@ -5,7 +5,7 @@
                  [--tests DIR] [--roster FILE] [--user nobody]
     k8sedu grade --emit classroom [--exercise 04] [--out DIR]
     k8sedu release OUT [--root DIR]
-    k8sedu progress DIR [--csv]
+    k8sedu progress DIR [--csv | --quiz]
 
 Only argparse is imported here; each command imports what it needs when it runs.
 """
@@ -46,6 +46,7 @@ def add_parsers(sub) -> None:
     progress = sub.add_parser("progress", help="check() results and predictions per student")
     progress.add_argument("folder", type=Path, help="one folder (or notebook) per student")
     progress.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    progress.add_argument("--quiz", action="store_true", help="pre/post quiz scores instead")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -134,6 +135,11 @@ def _release(args) -> int:
 def _progress(args) -> int:
     from k8sedu.grading import progress
 
+    if args.quiz:  # the course quiz of lessons 00 and 13 (k8sedu/quiz.py)
+        from k8sedu.quiz import report
+
+        sys.stdout.write(report(args.folder))
+        return 0
     rows = progress.collect(args.folder)
     sys.stdout.write(progress.to_csv(rows) if args.csv else progress.to_table(rows))
     return 0

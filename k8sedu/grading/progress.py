@@ -36,15 +36,20 @@ class Row:
 
 def collect(folder: Path) -> list[Row]:
     """One row per learner and notebook, sorted."""
-    rows = []
+    return [read(student, notebook) for student, notebook in notebooks(folder)]
+
+
+def notebooks(folder: Path) -> list[tuple[str, Path]]:
+    """(learner, notebook) pairs, sorted: one folder per learner, or one notebook each."""
+    found = []
     for path in sorted(Path(folder).iterdir()):
         if path.is_dir() and not path.name.startswith("."):
             for notebook in sorted(path.rglob("*.ipynb")):
                 if ".ipynb_checkpoints" not in notebook.parts:
-                    rows.append(read(path.name, notebook))
+                    found.append((path.name, notebook))
         elif path.suffix == ".ipynb":
-            rows.append(read(path.stem, path))
-    return rows
+            found.append((path.stem, path))
+    return found
 
 
 def read(student: str, path: Path) -> Row:

@@ -68,8 +68,9 @@ def pod_metrics(
 
 
 def machines(cluster) -> list:
-    """Every machine that may run a kubelet: the control plane first, then the workers by name."""
-    return [cluster.control_plane] + [cluster.hosts[name] for name in sorted(cluster.hosts)]
+    """Every machine that may run a kubelet: the control plane first (each machine of a
+    replicated one), then the workers by name."""
+    return [*cluster.control_plane_hosts] + [cluster.hosts[name] for name in sorted(cluster.hosts)]
 
 
 def node_usage(cluster, name: str) -> tuple[float, int] | None:

@@ -52,7 +52,7 @@ LISTERS = ("services", "replicasets", "statefulsets", "poddisruptionbudgets", "n
 class Scheduler(Component):
     name = "kube-scheduler"
     user = "system:kube-scheduler"
-    leader_elect = False  # a replicated control plane sets it: wait for the Lease (k8sedu/ha.py)
+    leader_elect = False  # a cluster's control plane sets it: work only while holding the Lease
     host_name = "control-plane"
 
     def __init__(

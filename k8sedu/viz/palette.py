@@ -82,7 +82,20 @@ def new_figure(width: float = WIDTH, height: float = HEIGHT) -> Figure:
     """A figure outside pyplot's registry, with an Agg canvas (renders anywhere, no display)."""
     fig = Picture(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
+    _show_with_png()
     return fig
+
+
+def _show_with_png() -> None:
+    """In IPython, show a Picture through ``png`` even under ``%matplotlib inline``, whose
+    printer for every Figure would skip ``draw``'s font fallback (Hangul would be boxes)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing displays figures
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(Picture, png)
 
 
 def png(fig: Figure, overlay: np.ndarray | None = None) -> bytes:

@@ -1,9 +1,11 @@
 """The cluster as the course's source document draws it: control plane above, workers below.
 
-The control plane shows its four components; each worker shows its kubelet and kube-proxy and,
-inside, the pods bound to it, coloured by phase; Services sit at the bottom with lines to the
-pods their EndpointSlices list (dashed: not ready). A stopped process is hatched grey, a node
-that is not Ready has a dashed red edge, a powered-off machine is hatched.
+The control plane shows its four components (``topology_cp.py``; a replicated one, each
+machine's with etcd roles, Lease holders and the load balancer); each worker shows its kubelet
+and kube-proxy and, inside, the pods bound to it, coloured by phase; Services sit at the bottom
+with lines to the pods their EndpointSlices list (``topology_services.py``; dashed: not ready).
+A stopped process is hatched grey, a node that is not Ready has a dashed red edge, a powered-off
+machine is hatched.
 
 Pods keep their place across redraws: a ``TopologyLayout`` remembers which slot each pod holds
 and gives a freed slot to the next new pod, so a dashboard redrawing every tick never shuffles
@@ -18,15 +20,13 @@ import math
 from collections import Counter
 
 import numpy as np
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse
 
 from k8sedu.viz import palette as pal
-from k8sedu.viz import state
+from k8sedu.viz import state, topology_cp, topology_services
 from k8sedu.widgets.i18n import _
 
-CONTROL_PLANE_COMPONENTS = ("etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager")
 NODE_PROCESSES = ("kubelet", "kube-proxy")
 # (slots, columns): a node's pod grid grows through these as pods arrive, and never shrinks back
 TIERS = ((6, 1), (12, 2), (30, 5), (60, 6), (110, 10))
@@ -142,19 +142,20 @@ def topology(cluster, layout: TopologyLayout | None = None) -> Figure:
     by_node: dict[str, list[dict]] = {}
     for pod in pods:
         by_node.setdefault(pod.get("spec", {}).get("nodeName") or "", []).append(pod)
-    cp_name = cluster.control_plane.name
-    workers = layout.order_nodes([n for n in nodes if n != cp_name])
+    machines = [host.name for host in cluster.control_plane_hosts]
+    workers = layout.order_nodes([n for n in nodes if n not in machines])
     slots = {
         name: layout.place(name, [state.key_of(p) for p in by_node.get(name, [])])
-        for name in ["", cp_name, *workers]
+        for name in ["", *machines, *workers]
     }
 
     layout.labels = [] if layout.cache_labels else None
     canvas = _Canvas(ax, layout.labels)
     centers: dict[str, tuple[float, float]] = {}  # pod key → where endpoint lines end
 
-    comp_centers = _control_plane(canvas, cluster, nodes.get(cp_name), cp_name)
-    _pods(canvas, by_node.get(cp_name, []), slots[cp_name], (78, 53, 6.5, 8), layout.tier, centers)
+    apiservers, areas = topology_cp.draw(canvas, cluster, nodes, _process)
+    for name, area in areas.items():
+        _pods(canvas, by_node.get(name, []), slots[name], area, layout.tier, centers)
     _frame(canvas, (87, 52, 40, 13), _("viz.topology.unscheduled"), "unscheduled")
     _pods(canvas, by_node.get("", []), slots[""], (88, 53, 38, 9), layout.tier, centers, widen=3)
     for box, name in zip(_grid(len(workers)), workers):
@@ -162,7 +163,7 @@ def topology(cluster, layout: TopologyLayout | None = None) -> Figure:
         x, y, w, h = box
         area = (x + 1, y + 1, w - 2, h - 10)
         _pods(canvas, by_node.get(name, []), slots[name], area, layout.tier, centers)
-    _services(canvas, cluster, centers, comp_centers)
+    topology_services.draw(canvas, cluster, centers, apiservers)
     _titles(ax, cluster, nodes, pods)
     _legend(canvas)
     canvas.finish()
@@ -221,21 +222,11 @@ def _process(canvas: _Canvas, rect, name: str, url: str, proc) -> tuple[float, f
         zorder=2,
     )
     x, y, w, h = rect
-    fontsize = pal.FONT if w > 12 else pal.SMALL
+    fontsize = pal.FONT if w > 12 and h > 3 else pal.SMALL
     canvas.text(
         x + w / 2, y + h / 2, name, static=True, ha="center", va="center", fontsize=fontsize
     )
     return x + w / 2, y + h / 2
-
-
-def _control_plane(canvas: _Canvas, cluster, node: dict | None, cp_name: str) -> dict:
-    status = state.node_state(node) if node else "Unknown"
-    title = _("viz.topology.control_plane", node=f"{cp_name} · {status}")
-    _frame(canvas, (1, 52, 84, 13), title, cp_name)
-    return {
-        name: _process(canvas, (2 + i * 19, 53.5, 18, 7), name, name, cluster.components.get(name))
-        for i, name in enumerate(CONTROL_PLANE_COMPONENTS)
-    }
 
 
 def _worker(canvas: _Canvas, cluster, name: str, node: dict, box) -> None:
@@ -308,83 +299,6 @@ def _pods(canvas: _Canvas, pods, slots, area, tier: int, centers: dict, widen: i
                 zorder=3,
                 color=pal.WHITE if phase in ("Succeeded", "Running") else pal.BLACK,
             )
-
-
-def _endpoints(cluster) -> dict[str, list[tuple[str, bool]]]:
-    """Service key → [(pod key or "ip:<address>", ready)], from EndpointSlices (else Endpoints)."""
-    found: dict[str, list[tuple[str, bool]]] = {}
-    for eps in state.objects(cluster, "endpointslices"):
-        svc = eps["metadata"].get("labels", {}).get("kubernetes.io/service-name")
-        if not svc:
-            continue
-        targets = found.setdefault(f"{eps['metadata']['namespace']}/{svc}", [])
-        for ep in eps.get("endpoints") or ():
-            ready = (ep.get("conditions") or {}).get("ready") is not False
-            targets.append((_target(ep.get("targetRef"), ep.get("addresses", [""])[0]), ready))
-    for ep in state.objects(cluster, "endpoints"):
-        key = state.key_of(ep)
-        if key in found:
-            continue
-        targets = found.setdefault(key, [])
-        for subset in ep.get("subsets") or ():
-            for field, ready in (("addresses", True), ("notReadyAddresses", False)):
-                for addr in subset.get(field) or ():
-                    targets.append((_target(addr.get("targetRef"), addr.get("ip", "")), ready))
-    return found
-
-
-def _target(ref: dict | None, ip: str) -> str:
-    if ref and ref.get("kind") == "Pod":
-        return f"{ref.get('namespace', 'default')}/{ref['name']}"
-    return f"ip:{ip}"
-
-
-def _services(canvas: _Canvas, cluster, centers: dict, comp_centers: dict) -> None:
-    services = state.objects(cluster, "services")
-    if not services:
-        return
-    ax = canvas.ax
-    canvas.text(
-        1, 10.6, _("viz.topology.services"), static=True, fontsize=pal.FONT, fontweight="bold"
-    )
-    endpoints = _endpoints(cluster)
-    apiserver_ip = f"ip:{cluster.control_plane.ip}"
-    step = 96 / len(services)
-    for i, svc in enumerate(services):
-        key = state.key_of(svc)
-        cx, cy = 1 + step * (i + 0.5), 5.0
-        colour = pal.color(i)
-        oval = Ellipse(
-            (cx, cy),
-            min(step - 1, 22),
-            7,
-            facecolor=pal.WHITE,
-            edgecolor=colour,
-            linewidth=2,
-            gid=f"service:{key}",
-        )
-        ax.add_artist(oval)
-        ip = svc.get("spec", {}).get("clusterIP") or ""
-        name = svc["metadata"]["name"]
-        canvas.text(cx, cy + 0.9, name, static=True, ha="center", fontsize=pal.FONT)
-        canvas.text(cx, cy - 1.6, ip, static=True, ha="center", fontsize=pal.SMALL)
-        lines: dict[bool, list] = {True: [], False: []}
-        for target, ready in endpoints.get(key, []):
-            end = comp_centers["kube-apiserver"] if target == apiserver_ip else centers.get(target)
-            if end is not None:
-                lines[ready].append([(cx, cy + 3.5), end])
-        for ready, segs in lines.items():
-            if segs:
-                coll = LineCollection(
-                    segs,
-                    colors=colour,
-                    linewidths=1.4,
-                    alpha=0.8,
-                    zorder=3,
-                    linestyles="solid" if ready else "dashed",
-                    gid=f"endpoints:{key}:{'ready' if ready else 'not-ready'}",
-                )
-                ax.add_collection(coll, autolim=False)
 
 
 def _titles(ax, cluster, nodes: dict, pods: list[dict]) -> None:

@@ -83,6 +83,23 @@ EN: dict[str, str] = {
     "predict.pick_first": "Pick an answer first.",
     "predict.text": "Predict: {question}",
     "predict.text_hint": "Answer with prediction.lock(<number or text>) before running the next cell.",
+    # quiz (k8sedu/quiz.py)
+    "quiz.title_pre": (
+        "Before you start: {count} questions from the lessons ahead. Answer what you think now; "
+        "nobody grades it. Lesson 13 asks them again and shows what changed."
+    ),
+    "quiz.title_post": "The same {count} questions, after the course: each beside your answer from before.",
+    "quiz.question": "Question {number} of {count}",
+    "quiz.saved": "Your answer: {choice}. Saved; lesson 13 shows the right one.",
+    "quiz.right": "✓ Right.",
+    "quiz.wrong": "✗ The answer: {answer} (lesson {lesson}).",
+    "quiz.before": "Before the course you said: {answer}.",
+    "quiz.before_none": "You had not answered it before the course.",
+    "quiz.progress": "{answered} of {count} answered.",
+    "quiz.pre_done": "All {count} answered and saved. See you in lesson 13!",
+    "quiz.score": "Before the course {pre}/{count} → after {post}/{count}.",
+    "quiz.score_no_pre": "{post}/{count} right (no answers from before the course on this computer).",
+    "quiz.text_hint": "Answer with quiz.lock(<question number>, <choice number or text>).",
     # check(): the table a learner reads (k8sedu/grading/feedback.py)
     "check.title": "Exercise {exercise}",
     "check.score": "{title}: {score}/{max_score} points",

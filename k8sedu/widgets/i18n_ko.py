@@ -84,6 +84,23 @@ MESSAGES: dict[str, str] = {
     "predict.pick_first": "먼저 답을 고른다.",
     "predict.text": "예측: {question}",
     "predict.text_hint": "다음 셀을 실행하기 전에 prediction.lock(<번호 또는 답>)으로 답한다.",
+    # quiz (k8sedu/quiz.py)
+    "quiz.title_pre": (
+        "시작하기 전에: 앞으로 배울 레슨에서 뽑은 질문 {count}개. 지금 생각하는 대로 답한다. "
+        "채점하지 않는다. 레슨 13에서 같은 질문을 다시 묻고 무엇이 바뀌었는지 보여 준다."
+    ),
+    "quiz.title_post": "과정을 마친 뒤 같은 질문 {count}개: 각 질문 옆에 처음에 고른 답이 나온다.",
+    "quiz.question": "질문 {number} / {count}",
+    "quiz.saved": "고른 답: {choice}. 저장했다. 정답은 레슨 13에서 보여 준다.",
+    "quiz.right": "✓ 정답.",
+    "quiz.wrong": "✗ 정답: {answer} (레슨 {lesson}).",
+    "quiz.before": "과정을 시작하기 전 답: {answer}.",
+    "quiz.before_none": "과정을 시작하기 전에는 이 질문에 답하지 않았다.",
+    "quiz.progress": "{count}개 중 {answered}개 답했다.",
+    "quiz.pre_done": "{count}개 모두 답해서 저장했다. 레슨 13에서 다시 만나자!",
+    "quiz.score": "과정 전 {pre}/{count} → 과정 후 {post}/{count}.",
+    "quiz.score_no_pre": "{post}/{count} 정답 (이 컴퓨터에는 과정 전 답이 없다).",
+    "quiz.text_hint": "quiz.lock(<질문 번호>, <선택지 번호나 글>)로 답한다.",
     # check()
     "check.title": "연습 문제 {exercise}",
     "check.score": "{title}: {score}/{max_score}점",

@@ -31,6 +31,13 @@ PREDICTIONS: dict[str, str] = {
     "about 33 each": "각각 약 33개",
     "all 100 to one pod": "100개 모두 한 파드로",
     "round robin: 34, 33, 33": "라운드 로빈: 34, 33, 33",
+    (
+        "One of shop's three pods starts answering HTTP 500 to everything, its readiness probe "
+        "included. 10 seconds later, 30 requests go to shop. What happens?"
+    ): (
+        "shop의 파드 셋 중 하나가 준비성 프로브를 포함해 모든 요청에 HTTP 500으로 답하기 시작한다. "
+        "10초 뒤 요청 30개가 shop으로 간다. 어떻게 될까?"
+    ),
     "all 30 succeed, on the two other pods": "30개 모두 나머지 두 파드에서 성공한다",
     "about 20 succeed, about 10 get HTTP 500": "약 20개는 성공하고, 약 10개는 HTTP 500을 받는다",
     "the pod is restarted, and all 30 succeed": "파드가 재시작되고, 30개 모두 성공한다",

@@ -105,6 +105,9 @@ def test_stopped_manager_does_nothing_and_catches_up_when_started(cluster):
     cluster.run(60)
     assert service_accounts(cluster, "team") == []
     cluster.start("kube-controller-manager")
+    # a stopped manager does not release its Lease: the new process takes it once it has seen
+    # it unchanged for 15 s, then catches up
+    cluster.run_until(lambda c: c.controller_manager.leading, timeout=30)
     cluster.run(1)
     assert service_accounts(cluster, "team") == ["default"]
 
@@ -113,6 +116,7 @@ def test_one_stopped_controller_stays_off_across_a_manager_restart(cluster):
     cluster.stop("kube-controller-manager/serviceaccount")
     cluster.stop("kube-controller-manager")
     cluster.start("kube-controller-manager")
+    cluster.run_until(lambda c: c.controller_manager.leading, timeout=30)  # its old Lease expires
     cluster.api.create("namespaces", namespace("team"))
     cluster.run(1)
     assert service_accounts(cluster, "team") == []

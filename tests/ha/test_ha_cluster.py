@@ -243,11 +243,63 @@ def test_same_seed_same_history_and_a_snapshot_replays_it():
     assert story() == story()
 
 
-def test_a_single_control_plane_elects_nothing():
+def test_a_single_control_plane_elects_its_leaders_at_once():
+    # kubeadm's static pods run --leader-elect=true on one control plane too: the Leases exist,
+    # taken at start (there was none), so the first pod is scheduled without waiting
     cluster = k.Cluster(nodes=1)
-    cluster.run(30)
     assert cluster.api_load_balancer is None
-    assert cluster.api.list("leases", namespace="kube-system") == []
-    assert list(cluster.components)[:2] == ["etcd", "kube-apiserver"]
+    assert cluster.scheduler.leading and cluster.controller_manager.leading
+    cluster.api.create("pods", {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+        "spec": {"containers": [{"name": "web", "image": "k8sedu/web:1.0"}]},
+    })  # fmt: skip
+    cluster.run(1)
+    assert cluster.api.get("pods", "web")["spec"]["nodeName"] == "node-1"
+    lines = cluster.kubectl("get leases -n kube-system").splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["kube-controller-manager", "kube-scheduler"]
+    assert all(line.split()[1].startswith("control-plane_") for line in lines[1:])
+    assert list(cluster.components)[:4] == [
+        "etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager"
+    ]  # fmt: skip
+    assert list(cluster.node("control-plane").processes) == ["kubelet", "kube-proxy"]
     with pytest.raises(ValueError, match="control_planes=3"):
         cluster.partition(["control-plane"], ["node-1"])
+
+
+@pytest.mark.parametrize("component", ["kube-scheduler", "kube-controller-manager"])
+def test_a_restarted_single_component_waits_for_its_old_lease(component):
+    # cluster.stop is a crash: the Lease is not released; the new process (a new identity) takes
+    # it once it has seen it unchanged for leaseDuration, by its own clock
+    cluster = k.Cluster(nodes=1)
+    cluster.run(5)
+    cluster.stop(component)
+    cluster.start(component)
+    took = cluster.run_until(lambda c: c.component(component).leading, timeout=60)
+    assert 15 <= took <= 15 + 2 * RETRY * (1 + JITTER)
+    lease = cluster.api.get("leases", component, "kube-system")
+    assert lease["spec"]["leaseTransitions"] == 1
+    assert lease["spec"]["holderIdentity"] == cluster.component(component).elector.identity
+
+
+def test_a_powered_off_leader_does_not_release():
+    cluster = ha_cluster()
+    cluster.run(5)
+    leader = cluster.component("kube-scheduler")
+    identity = leader.elector.identity
+    cluster.fail_node(leader.host_name)  # a crash: nothing is written; the Lease must expire
+    cluster.run(5)  # etcd elects a new leader among the two left
+    lease = cluster.api.get("leases", "kube-scheduler", "kube-system")
+    assert lease["spec"]["holderIdentity"] == identity
+
+
+def test_kubectl_top_measures_every_control_plane_machine():
+    cluster = ha_cluster(nodes=0)
+    cluster.api.create("pods", {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "cp3"},
+        "spec": {"nodeName": "control-plane3",
+                 "containers": [{"name": "web", "image": "k8sedu/web:1.0"}]},
+    })  # fmt: skip
+    cluster.run(90)
+    assert [line.split()[0] for line in cluster.kubectl("top pods").splitlines()] == ["NAME", "cp3"]
+    nodes = [line.split()[0] for line in cluster.kubectl("top nodes").splitlines()[1:]]
+    assert nodes == MACHINES

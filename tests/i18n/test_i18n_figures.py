@@ -57,6 +57,7 @@ def test_the_same_title_without_the_font_warns():
 def test_without_a_cjk_font_figure_text_stays_english(monkeypatch):
     monkeypatch.setattr(i18n, "_installed", lambda family: False)
     monkeypatch.delitem(i18n.CATALOGS, "ko", raising=False)
+    monkeypatch.setitem(i18n.FONTS, "ko", i18n.FONTS.get("ko", []))  # put back afterwards
     try:
         i18n.set_language("ko")
         assert i18n.fonts() == []
@@ -65,3 +66,21 @@ def test_without_a_cjk_font_figure_text_stays_english(monkeypatch):
     finally:
         i18n.set_language("en")
         i18n.CATALOGS.pop("ko", None)  # the next set_language("ko") loads it with the font again
+
+
+def test_a_notebook_with_matplotlib_inline_shows_hangul(korean):
+    """Under ``%matplotlib inline`` IPython prints every Figure itself; a Picture still goes
+    through png() and its font fallback."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+
+    shell = InteractiveShell.instance()
+    try:
+        select_figure_formats(shell, {"png"})  # what %matplotlib inline registers
+        fig = pal.new_figure(4, 2)
+        fig.suptitle("파드")
+        formats = {}
+        assert glyph_warnings(lambda: formats.update(shell.display_formatter.format(fig)[0])) == []
+        assert formats["image/png"].startswith(b"\x89PNG")
+    finally:
+        InteractiveShell.clear_instance()

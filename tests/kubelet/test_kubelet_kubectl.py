@@ -162,3 +162,13 @@ def test_cpu_over_the_limit_is_throttled():
     )
     cluster.run(30)
     assert cluster.kubectl("top pod busy --no-headers").split()[1] == "500m"
+
+
+def test_exec_into_a_deployment_picks_one_of_its_pods():
+    cluster = Cluster(nodes=1)
+    cluster.kubectl("create deployment web --image=k8sedu/web:1.0 --replicas=2")
+    cluster.run(30)
+    names = {p["metadata"]["name"] for p in cluster.api.list("pods", label_selector="app=web")}
+    assert cluster.kubectl("exec deploy/web -- hostname").strip() in names
+    with pytest.raises(KubectlError, match='deployments.apps "nope" not found'):
+        cluster.kubectl("exec deploy/nope -- hostname")

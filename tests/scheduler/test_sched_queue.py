@@ -93,6 +93,7 @@ def test_higher_priority_scheduled_first():
     for name, prio in [("a", 0), ("b", 1000), ("c", 0), ("d", 500)]:
         cluster.api.create("pods", make_pod(name, "100m", priority=prio))
     cluster.start("kube-scheduler")
+    cluster.run_until(lambda c: c.scheduler.leading, timeout=30)  # its old Lease expires first
     cluster.run(1)
     order = [
         r.key for r in cluster.trace if r.component == "kube-scheduler" and r.verb == "schedule"

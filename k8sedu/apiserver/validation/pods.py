@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from k8sedu import objects
 from k8sedu.errors import FieldError
 
 from ..defaults import VOLUME_SOURCES
@@ -374,7 +375,7 @@ def validate_pod_update(pod: dict, old: dict) -> list[FieldError]:
 
 def _munge(new: dict, old: dict) -> dict:
     """The new spec with every field a pod update may change set back to the old value."""
-    munged = json.loads(json.dumps(new))
+    munged = objects.clone(new)
     for kind in ("containers", "initContainers"):
         for ctr, before in zip(munged.get(kind) or [], old.get(kind) or []):
             ctr["image"] = before.get("image")

@@ -9,8 +9,7 @@ same "the object has been modified" errors).
 
 from __future__ import annotations
 
-import json
-
+from k8sedu import objects
 from k8sedu.controllers.deployment import util
 from k8sedu.errors import AlreadyExists, NotFound
 from k8sedu.objects import owner_reference
@@ -70,7 +69,7 @@ def get_new_replicaset(dc, d: dict, rs_list: list[dict], old_rss: list[dict], cr
     new_revision = str(util.max_revision(old_rss) + 1)
     status = d.setdefault("status", {})
     if existing is not None:
-        rs = _copy(existing)
+        rs = objects.clone(existing)
         annotations_changed = util.set_new_replicaset_annotations(d, rs, new_revision, True)
         if annotations_changed or rs["spec"].get("minReadySeconds", 0) != d["spec"].get(
             "minReadySeconds", 0
@@ -90,13 +89,13 @@ def get_new_replicaset(dc, d: dict, rs_list: list[dict], old_rss: list[dict], cr
     if not create:
         return None
 
-    template = _copy(d["spec"]["template"])
+    template = objects.clone(d["spec"]["template"])
     pod_hash = util.compute_hash(template, status.get("collisionCount"))
     labels = dict(
         (template.get("metadata") or {}).get("labels") or {}, **{util.POD_TEMPLATE_HASH: pod_hash}
     )
     template.setdefault("metadata", {})["labels"] = labels
-    selector = _copy(d["spec"]["selector"])
+    selector = objects.clone(d["spec"]["selector"])
     selector.setdefault("matchLabels", {})[util.POD_TEMPLATE_HASH] = pod_hash
     name = f"{d['metadata']['name']}-{pod_hash}"
     new_rs = {
@@ -283,7 +282,7 @@ def scale_replicaset(dc, rs: dict, new_scale: int, d: dict, operation: str) -> t
     if not size_changed and not util.replicas_annotations_need_update(rs, desired, maximum):
         return False, rs
     old_scale = util.replicas(rs)
-    copy = _copy(rs)
+    copy = objects.clone(rs)
     copy["spec"]["replicas"] = new_scale
     util.set_replicas_annotations(copy, desired, maximum)
     updated = dc.client.update("replicasets", copy)
@@ -399,7 +398,3 @@ def remove_condition(status: dict, type: str) -> None:
     status.pop("conditions", None)
     if conditions:
         status["conditions"] = conditions
-
-
-def _copy(obj: dict) -> dict:
-    return json.loads(json.dumps(obj))

@@ -22,6 +22,7 @@ import json
 import math
 import struct
 
+from k8sedu import objects
 from k8sedu.objects import controller_of
 
 POD_TEMPLATE_HASH = "pod-template-hash"  # apps.DefaultDeploymentUniqueLabelKey
@@ -177,7 +178,7 @@ def _name(obj: dict) -> str:
 
 def without_hash(template: dict | None) -> dict:
     """A copy of the template without its ``pod-template-hash`` label."""
-    template = json.loads(json.dumps(template or {}))
+    template = objects.clone(template or {})
     labels = (template.get("metadata") or {}).get("labels")
     if labels is not None:
         labels.pop(POD_TEMPLATE_HASH, None)

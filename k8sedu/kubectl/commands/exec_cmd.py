@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import shlex
 
+from k8sedu import workloads
 from k8sedu.errors import KubectlError
 from k8sedu.kubectl.commands._common import Invocation
-from k8sedu.kubectl.commands.logs import kubelet_slot, pick_container
+from k8sedu.kubectl.commands.logs import find_pod, kubelet_slot, pick_container
 from k8sedu.kubectl.parser import Command, Flag
 from k8sedu.kubelet.metrics import machines
 
@@ -116,8 +117,8 @@ def _curl_direct(inv: Invocation, argv: list[str]) -> tuple[str, str, int]:
         if run is not None:
             reply = run.serve(port, inv.cluster.now)
             if reply.error is None:
-                body = f"{kubelet.workers[run.pod_uid].pod['metadata']['name']}\n"
-                return (body if reply.status == 200 else "unhealthy\n"), "", 0
+                name = kubelet.workers[run.pod_uid].pod["metadata"]["name"]
+                return workloads.http_body(name, reply.status), "", 0
     return (
         "",
         f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n",
@@ -169,8 +170,7 @@ def run(inv: Invocation) -> None:
         )
     if not inv.dash_args:
         raise KubectlError("error: you must specify at least one command for the container")
-    name = before_dash[0].partition("/")[2] if "/" in before_dash[0] else before_dash[0]
-    pod = inv.api.get("pods", name, inv.namespace)
+    pod = find_pod(inv, before_dash[0])
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
         raise KubectlError(

@@ -4,7 +4,8 @@ Models ``staging/src/k8s.io/kubectl/pkg/cmd/get/get.go``: the server prints the 
 14, ``k8sedu.apiserver.printers``), kubectl only lays them out (``k8sedu.kubectl.table``).
 ``-o yaml|json|name|jsonpath=|custom-columns=`` print the objects (``k8sedu.kubectl.output``).
 ``-w`` watches for a number of simulated seconds (60, or the k8sedu-only ``--watch-seconds``)
-and moves the clock by that much; every other ``get`` leaves the clock alone.
+and moves the clock by that much; every other ``get`` leaves the clock alone. ``--raw PATH``
+prints what the server answers on PATH (``raw.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from k8sedu.apiserver import printers
 from k8sedu.apiserver.registry import Resource
 from k8sedu.errors import APIError, KubectlError
 from k8sedu.kubectl import output, table
-from k8sedu.kubectl.commands import _common, get_watch
+from k8sedu.kubectl.commands import _common, get_watch, raw
 from k8sedu.kubectl.commands._common import Invocation
 from k8sedu.kubectl.manifest import from_file
 from k8sedu.kubectl.parser import Command, Flag
@@ -30,6 +31,9 @@ NO_TYPE = (
 
 
 def run(inv: Invocation) -> None:
+    if inv.flags["raw"]:
+        raw.run(inv)
+        return
     fmt, template = output.parse_output_flag(inv.flags["output"])
     groups = _fetch(inv)  # [(resource, objects)], errors already collected
     if inv.flags["sort-by"]:
@@ -175,6 +179,7 @@ COMMAND = Command(
         Flag("no-headers", help="Don't print headers"),
         Flag("sort-by", kind="string", help="Sort list types using this field specification"),
         Flag("filename", "f", "strings", help="Files identifying the resources to get"),
+        Flag("raw", kind="string", help="Raw URI to request from the server."),
         Flag("ignore-not-found", help='Treat "resource not found" as a successful retrieval'),
         Flag(
             "watch",

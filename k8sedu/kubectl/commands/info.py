@@ -8,9 +8,12 @@ by API group, in the columns NAME SHORTNAMES APIVERSION NAMESPACED KIND), ``pkg/
 
 from __future__ import annotations
 
+import json
+
 from k8sedu.apiserver import registry
-from k8sedu.errors import ConnectionRefused, KubectlError
+from k8sedu.errors import KubectlError
 from k8sedu.kubectl import table
+from k8sedu.kubectl.commands import raw
 from k8sedu.kubectl.commands._common import CONTEXT, Invocation, set_current_namespace
 from k8sedu.kubectl.parser import Command, Flag
 
@@ -41,10 +44,11 @@ def run_version(inv: Invocation) -> None:
     inv.out(f"Client Version: {CLIENT_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n")
     if inv.flags["client"]:
         return
-    server = inv.cluster.apiserver
-    if server is None or not server.running:
-        raise ConnectionRefused(inv.cluster.apiserver_host)
-    inv.out(f"Server Version: {SERVER_VERSION}\n")
+    # the discovery client's GET /version, answered by the API server the request reaches
+    status, content_type, body = raw.get(inv, "/version")
+    if status >= 300:
+        raise raw.response_error(status, content_type, body)
+    inv.out(f"Server Version: {json.loads(body)['gitVersion']}\n")
 
 
 def run_set_context(inv: Invocation) -> None:

@@ -21,8 +21,7 @@ ControllerRevisions, which k8sedu does not keep); objects are named on the comma
 
 from __future__ import annotations
 
-import json
-
+from k8sedu import objects
 from k8sedu.apiserver.patch import two_way_merge_patch
 from k8sedu.apiserver.registry import Resource
 from k8sedu.controllers.deployment import util
@@ -293,7 +292,7 @@ def _patch_each(inv: Invocation, verb: str, change, done: str, unchanged: str | 
     errors: list[Exception] = []
     for res, obj in _targets(inv, verb):
         name = obj["metadata"]["name"]
-        modified = _copy(obj)
+        modified = objects.clone(obj)
         try:
             change(res, modified)
         except KubectlError as e:
@@ -319,10 +318,6 @@ def _patch_each(inv: Invocation, verb: str, change, done: str, unchanged: str | 
         inv.api.patch(res.plural, name, patch, obj["metadata"]["namespace"], type="strategic")
         inv.out(_common.object_line(res, name, done))
     inv.errors.extend(errors)
-
-
-def _copy(obj: dict) -> dict:
-    return json.loads(json.dumps(obj))
 
 
 def run_restart(inv: Invocation) -> None:

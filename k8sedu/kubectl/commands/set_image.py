@@ -10,8 +10,7 @@ cluster runs; this command moves no clock. Simplified: objects are named on the 
 
 from __future__ import annotations
 
-import json
-
+from k8sedu import objects
 from k8sedu.apiserver.patch import two_way_merge_patch
 from k8sedu.errors import KubectlError
 from k8sedu.kubectl.commands import _common
@@ -80,7 +79,7 @@ def run(inv: Invocation) -> None:
             raise KubectlError("error: resource(s) were provided, but no name was specified")
         ns = _common.namespace_for(res, inv) or "default"
         obj = inv.api.get(res.plural, name, ns)
-        modified = json.loads(json.dumps(obj))
+        modified = objects.clone(obj)
         spec = pod_spec_of(modified)
         if spec is None:
             kind = f"{res.kind}.{res.group}" if res.group else res.kind
