@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 
 from k8sedu import ha, objects
+from k8sedu.widgets.i18n import _
 
 STEP = 10  # seconds between two notes of a run
 WARM_UP = 120  # seconds between applying the manifests and the first page view
@@ -123,9 +124,15 @@ class Run:
         """The run in a few lines: the three indicators, then an incident timeline."""
         tiers = ", ".join(f"{t.name} {100 * self.success(t.name):.2f}%" for t in TIERS)
         lines = [
-            f"{self.scenario.name}: {100 * self.success_rate:.2f}% of page views succeeded "
-            f"({tiers}); page p95 {1000 * self.p95:.1f} ms; cost {self.node_hours:.2f} node-hours",
-            "timeline (mm:ss from the first page view):",
+            _(
+                "capstone.summary",
+                run=self.scenario.name,
+                rate=f"{100 * self.success_rate:.2f}",
+                tiers=tiers,
+                p95=f"{1000 * self.p95:.1f}",
+                cost=f"{self.node_hours:.2f}",
+            ),
+            _("capstone.timeline"),
         ]
         return "\n".join(lines + [f"  {clock(t)} {what}" for t, what in self.timeline()])
 
@@ -164,8 +171,8 @@ def _describe(tier: str, notes: list[Note]) -> tuple[float, str]:
     parts = [f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1])]
     worst = max((n.p95[tier] or 0.0) for n in notes)
     if slow(worst):
-        parts.append(f"p95 up to {1000 * worst:.1f} ms (throttled: CPU limit reached)")
-    return start, f"{tier}: {', '.join(parts)} until {clock(end)}"
+        parts.append(_("capstone.throttled", ms=f"{1000 * worst:.1f}"))
+    return start, _("capstone.until", tier=tier, what=", ".join(parts), clock=clock(end))
 
 
 def percentile95(values: list[float]) -> float:
@@ -229,7 +236,7 @@ class Player:
                 rps = pages * tier.calls
                 load = self.cluster.load(tier.name, rps, self.scenario.phase)
                 self.traffic[tier.name].append(load)
-            for _ in range(self.scenario.phase // STEP):
+            for _step in range(self.scenario.phase // STEP):
                 elapsed = self.cluster.now - self.start
                 while pending and pending[0][0] <= elapsed:
                     self.run.incidents.append((elapsed, self.incident(pending.pop(0)[1])))
@@ -288,7 +295,7 @@ class Player:
         if kind == "control-plane":
             machine = ha.active(cluster, "kube-controller-manager").host_name
             cluster.fail_node(machine)
-            return f"control-plane machine {machine} died (it ran the leading controller-manager)"
+            return _("capstone.control_plane_died", machine=machine)
         per_node: dict[str, int] = {}
         for pod in cluster.api.list("pods", namespace="default"):
             node = pod["spec"].get("nodeName") or ""
@@ -298,7 +305,7 @@ class Player:
         most = max((per_node.get(n, 0) for n in live), default=0)
         node = cluster.sim.rng("capstone").choice([n for n in live if per_node.get(n, 0) == most])
         cluster.fail_node(node)
-        return f"worker {node} died for good (it ran {most} of your ready pods)"
+        return _("capstone.worker_died", node=node, pods=most)
 
     def events(self) -> list[tuple[float, str]]:
         """The events of the run worth a line, those of one instant and reason in one line."""
@@ -314,7 +321,7 @@ class Player:
         for (t, reason), events in sorted(grouped.items()):
             first = events[0]
             what = f"{first['involvedObject']['kind']} {first['involvedObject']['name']}"
-            more = f" (and {len(events) - 1} more)" if len(events) > 1 else ""
+            more = _("capstone.more", n=len(events) - 1) if len(events) > 1 else ""
             lines.append((t, f"{reason} {what}{more}: {first.get('message', '')}"))
         return lines
 

@@ -3,6 +3,7 @@
 import pytest
 
 from k8sedu import capstone
+from k8sedu.widgets import i18n
 
 
 @pytest.mark.parametrize(
@@ -48,6 +49,18 @@ def test_timeline_joins_failing_steps_into_one_line():
     lines = [f"{capstone.clock(t)} {what}" for t, what in run.timeline()]
     assert lines[0] == "00:10 frontend: 9 connection timed out until 00:30"
     assert "00:15 INCIDENT: a worker died" in lines
+
+
+def test_the_report_speaks_the_learners_language():
+    notes = [note(10, 5, 10, failed={"connection timed out": 5})]
+    run = capstone.Run(capstone.SCRIPTED, notes=notes)
+    i18n.set_language("ko")
+    try:
+        report = run.report().splitlines()
+    finally:
+        i18n.set_language("en")
+    assert "페이지 뷰의" in report[0] and report[1] == "타임라인 (첫 페이지 뷰부터 mm:ss):"
+    assert "frontend: 5 connection timed out, 00:10까지" in report[2]
 
 
 def test_as_deployed_sets_the_fixed_env_and_keeps_the_learners():

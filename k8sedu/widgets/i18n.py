@@ -118,6 +118,19 @@ EN: dict[str, str] = {
     "check.cell": "cell {cell}",
     "check.cell_line": "cell {cell} line {line}",
     "check.cell_raised": "{where} (`{first_line}`) raised {error}",
+    # the capstone's run report (k8sedu/capstone.py)
+    "capstone.summary": (
+        "{run}: {rate}% of page views succeeded ({tiers}); page p95 {p95} ms; "
+        "cost {cost} node-hours"
+    ),
+    "capstone.timeline": "timeline (mm:ss from the first page view):",
+    "capstone.control_plane_died": (
+        "control-plane machine {machine} died (it ran the leading controller-manager)"
+    ),
+    "capstone.worker_died": "worker {node} died for good (it ran {pods} of your ready pods)",
+    "capstone.throttled": "p95 up to {ms} ms (throttled: CPU limit reached)",
+    "capstone.until": "{tier}: {what} until {clock}",
+    "capstone.more": " (and {n} more)",
     # banners of a translated edition (k8sedu/lessons_build.py)
     "edition.stale": (
         "⚠️ The English source of this part changed after it was translated: "

@@ -119,6 +119,18 @@ MESSAGES: dict[str, str] = {
     "check.cell": "{cell}번 셀",
     "check.cell_line": "{cell}번 셀 {line}번째 줄",
     "check.cell_raised": "{where} (`{first_line}`)에서 {error} 발생",
+    # the capstone's run report
+    "capstone.summary": (
+        "{run}: 페이지 뷰의 {rate}%가 성공했다 ({tiers}). 페이지 p95 {p95} ms, 비용 {cost} 노드-시간"
+    ),
+    "capstone.timeline": "타임라인 (첫 페이지 뷰부터 mm:ss):",
+    "capstone.control_plane_died": (
+        "컨트롤 플레인 머신 {machine}이(가) 죽었다 (리더 controller-manager가 실행되던 곳)"
+    ),
+    "capstone.worker_died": "워커 {node}이(가) 완전히 죽었다 (준비된 파드 {pods}개가 실행되던 곳)",
+    "capstone.throttled": "p95 최대 {ms} ms (스로틀링: CPU 제한에 도달)",
+    "capstone.until": "{tier}: {what}, {clock}까지",
+    "capstone.more": " (외 {n}개)",
     # banners of the edition
     "edition.stale": (
         "⚠️ 이 부분은 번역한 뒤에 영어 원문이 바뀌었다. 번역이 최신 내용이 아닐 수 있다."
