@@ -237,14 +237,18 @@ class Sender:
         if endpoint is not None:
             return Connection(entry, endpoint.ip, endpoint.port, endpoint.pod)
         if dst.startswith(POD_PREFIX):  # straight to a pod: no NAT
-            return Connection(entry, dst, dport, pods.get(dst) or self.pod_at(entry, dst))
+            return Connection(entry, dst, dport, pods.get(dst) or self.pod_at(dst))
         return "connection timed out"  # nobody owns that address
 
-    @staticmethod
-    def pod_at(host, ip: str) -> str:
-        """The pod (``ns/name``) with this IP, if some Service's endpoints name it."""
-        endpoints = host.proxy.programmed.values() if host.proxy else ()
-        return next((ep.pod for p in endpoints for ep in p.endpoints if ep.ip == ip), "")
+    def pod_at(self, ip: str) -> str:
+        """The pod (``ns/name``) with this IP, as the kubelet of the node owning it knows."""
+        host = self.owner_of(ip)
+        kubelet = host.kubelet if host is not None else None
+        worker = kubelet.workers.get(kubelet.by_ip.get(ip, "")) if kubelet is not None else None
+        if worker is None:
+            return ""
+        meta = worker.pod["metadata"]
+        return f"{meta.get('namespace', 'default')}/{meta['name']}"
 
     def client_host(self):
         """The node the client runs on; None for a client outside the cluster."""
@@ -263,7 +267,7 @@ class Sender:
         if host:
             return host, port or self.port or 80, {}, (host,)
         name, _, port_text = self.target.partition(":")
-        dns = self.resolver(client)
+        dns = cluster_dns(self.cluster, client)
         answer = dns.resolve(name, self.namespace) if dns else None
         if answer is None or not answer.addresses:
             return "", 0, {}, ()
@@ -271,16 +275,6 @@ class Sender:
         port = self.service_port(svc, port_text or self.port)
         pods = dict(zip(answer.addresses, answer.pods, strict=False))
         return answer.addresses[0], port, pods, answer.addresses
-
-    def resolver(self, client):
-        """The DNS cache of the client's node, else of any node whose kube-proxy runs."""
-        if client is not None and client.up and client.proxy is not None and client.proxy.dns:
-            return client.proxy.dns
-        for name in sorted(self.cluster.hosts):
-            host = self.cluster.hosts[name]
-            if host.up and host.proxy is not None and host.proxy.dns is not None:
-                return host.proxy.dns
-        return None
 
     @staticmethod
     def service_port(svc: dict | None, wanted) -> int:
@@ -351,6 +345,17 @@ class Sender:
         """The node whose pod CIDR (``10.244.<i>.0/24``) holds the address: the pod network's
         route."""
         return self.batch.by_cidr.get(pod_ip.rsplit(".", 1)[0] + ".0/24")
+
+
+def cluster_dns(cluster, client):
+    """The DNS cache of the client's node, else of any node whose kube-proxy runs."""
+    if client is not None and client.up and client.proxy is not None and client.proxy.dns:
+        return client.proxy.dns
+    for name in sorted(cluster.hosts):
+        host = cluster.hosts[name]
+        if host.up and host.proxy is not None and host.proxy.dns is not None:
+            return host.proxy.dns
+    return None
 
 
 def request(

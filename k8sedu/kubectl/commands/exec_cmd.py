@@ -7,21 +7,19 @@ commands: ``env``, ``hostname``, ``cat`` of the files the kubelet writes (``/etc
 containerd does (``executable file not found in $PATH``). A command's non-zero exit is
 kubectl's exit code, with ``command terminated with exit code N`` on stderr.
 
-``nslookup`` and ``curl`` need cluster DNS and kube-proxy: when the cluster has a
-``network`` with ``exec(pod, argv) -> (stdout, stderr, exit_code) | None`` they answer there;
-otherwise a pod IP is reached directly and a name fails as it would with no DNS server.
+``nslookup``, ``curl`` and ``wget`` go through cluster DNS and the node's kube-proxy rules
+(``k8sedu/proxy/shell.py``).
 """
 
 from __future__ import annotations
 
 import shlex
 
-from k8sedu import workloads
 from k8sedu.errors import KubectlError
 from k8sedu.kubectl.commands._common import Invocation
 from k8sedu.kubectl.commands.logs import find_pod, kubelet_slot, pick_container
 from k8sedu.kubectl.parser import Command, Flag
-from k8sedu.kubelet.metrics import machines
+from k8sedu.proxy import shell
 
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DNS_IP = "10.96.0.10"
@@ -103,29 +101,6 @@ def _files(pod: dict) -> dict[str, str]:
     }
 
 
-def _curl_direct(inv: Invocation, argv: list[str]) -> tuple[str, str, int]:
-    """``curl`` with no cluster network: a pod IP is reachable, a name does not resolve."""
-    url = next((a for a in argv[1:] if not a.startswith("-")), "")
-    host_port = url.split("://", 1)[-1].split("/", 1)[0]
-    host, _, port_text = host_port.partition(":")
-    port = int(port_text) if port_text.isdigit() else 80
-    if not host.replace(".", "").isdigit():
-        return "", f"curl: (6) Could not resolve host: {host}\n", 6
-    for h in machines(inv.cluster):
-        kubelet = h.kubelet
-        run = kubelet.lookup(host, port) if kubelet is not None and kubelet.running else None
-        if run is not None:
-            reply = run.serve(port, inv.cluster.now)
-            if reply.error is None:
-                name = kubelet.workers[run.pod_uid].pod["metadata"]["name"]
-                return workloads.http_body(name, reply.status), "", 0
-    return (
-        "",
-        f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n",
-        7,
-    )
-
-
 def execute(inv: Invocation, pod: dict, spec: dict, run, argv: list[str]) -> tuple[str, str, int]:
     """(stdout, stderr, exit code) of ``argv`` in the container."""
     command = argv[0].rsplit("/", 1)[-1]
@@ -144,13 +119,7 @@ def execute(inv: Invocation, pod: dict, spec: dict, run, argv: list[str]) -> tup
                 err += f"cat: can't open '{path}': No such file or directory\n"
         return out, err, 1 if err else 0
     if command in ("nslookup", "curl", "wget"):
-        network = getattr(inv.cluster, "network", None)
-        answer = network.exec(pod, argv) if hasattr(network, "exec") else None
-        if answer is not None:
-            return answer
-        if command == "nslookup":
-            return ";; connection timed out; no servers could be reached\n\n", "", 1
-        return _curl_direct(inv, argv)
+        return shell.run(inv.cluster, pod, argv)
     raise KubectlError(
         "error: Internal error occurred: error executing command in container: failed to exec in "
         f'container: failed to start exec "{run.id}": OCI runtime exec failed: exec failed: '
