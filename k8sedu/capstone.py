@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 
 from k8sedu import ha, objects
+from k8sedu.proxy.traffic import percentile95
 from k8sedu.widgets.i18n import _
 
 STEP = 10  # seconds between two notes of a run
@@ -113,7 +114,7 @@ class Run:
         return math.prod(self.success(t.name) for t in TIERS)
 
     def tier_p95(self, tier: str) -> float:
-        return percentile95(self.latencies.get(tier) or [])
+        return percentile95(self.latencies.get(tier) or []) or 0.0
 
     @property
     def p95(self) -> float:
@@ -173,14 +174,6 @@ def _describe(tier: str, notes: list[Note]) -> tuple[float, str]:
     if slow(worst):
         parts.append(_("capstone.throttled", ms=f"{1000 * worst:.1f}"))
     return start, _("capstone.until", tier=tier, what=", ".join(parts), clock=clock(end))
-
-
-def percentile95(values: list[float]) -> float:
-    """Nearest-rank 95th percentile, as ``Traffic.p95`` computes it (0 for no values)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def clock(t: float) -> str:
@@ -263,7 +256,7 @@ class Player:
                 if n > failed_before.get(reason, 0)
             }
             sent[name] = ok[name] + sum(failed[name].values())
-            p95[name] = percentile95(new) if new else None
+            p95[name] = percentile95(new)
             self.run.latencies[name] += new
         self.run.notes.append(
             Note(

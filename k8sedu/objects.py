@@ -264,6 +264,27 @@ def set_condition(status: dict, condition: dict, now_iso: str) -> bool:
     return True
 
 
+def tolerates(toleration: dict, taint: dict) -> bool:
+    """``Toleration.ToleratesTaint`` (staging/src/k8s.io/api/core/v1/toleration.go): an empty
+    effect or key matches any; ``Exists`` matches any value.
+
+    >>> tolerates({"key": "gpu", "operator": "Exists"}, {"key": "gpu", "value": "a", "effect": "NoSchedule"})
+    True
+    >>> tolerates({"key": "a", "value": "y"}, {"key": "a", "value": "x", "effect": "NoExecute"})
+    False
+    """
+    effect = toleration.get("effect") or ""
+    if effect and effect != taint.get("effect"):
+        return False
+    key = toleration.get("key") or ""
+    if key and key != taint.get("key"):
+        return False
+    operator = toleration.get("operator") or "Equal"
+    if operator == "Equal":
+        return (toleration.get("value") or "") == (taint.get("value") or "")
+    return operator == "Exists"
+
+
 def is_pod_ready(pod: dict) -> bool:
     ready = get_condition(pod, "Ready")
     return ready is not None and ready.get("status") == "True"

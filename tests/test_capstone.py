@@ -6,18 +6,6 @@ from k8sedu import capstone
 from k8sedu.widgets import i18n
 
 
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        pytest.param([], 0.0, id="none"),
-        pytest.param([0.002], 0.002, id="one"),
-        pytest.param([i / 1000 for i in range(1, 21)], 0.019, id="nearest-rank-of-20"),
-    ],
-)
-def test_percentile95_is_nearest_rank(values, expected):
-    assert capstone.percentile95(values) == expected
-
-
 def note(t, ok, sent, p95=0.0025, failed=None):
     names = [tier.name for tier in capstone.TIERS]
     return capstone.Note(

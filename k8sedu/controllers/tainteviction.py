@@ -24,30 +24,13 @@ from k8sedu import objects
 from k8sedu.client.controller import Controller
 from k8sedu.client.informer import index_by_node_name
 from k8sedu.errors import APIError, Conflict, ConnectionRefused, NotFound
+from k8sedu.objects import tolerates
 
 NODE_PREFIX = "node:"
 POD_PREFIX = "pod:"
 
 
 # -- tolerations (k8s.io/api/core/v1 toleration.go, pkg/apis/core/v1/helper/helpers.go) -------------
-
-
-def tolerates(toleration: dict, taint: dict) -> bool:
-    """``Toleration.ToleratesTaint``: an empty key or effect matches any; ``Exists`` any value.
-
-    >>> tolerates({"key": "a", "operator": "Exists"}, {"key": "a", "value": "x", "effect": "NoExecute"})
-    True
-    >>> tolerates({"key": "a", "value": "y"}, {"key": "a", "value": "x", "effect": "NoExecute"})
-    False
-    """
-    if toleration.get("effect") and toleration["effect"] != taint.get("effect"):
-        return False
-    if toleration.get("key") and toleration["key"] != taint.get("key"):
-        return False
-    operator = toleration.get("operator") or "Equal"
-    if operator == "Exists":
-        return True
-    return operator == "Equal" and (toleration.get("value") or "") == (taint.get("value") or "")
 
 
 def matching_tolerations(taints: list[dict], tolerations: list[dict]) -> tuple[bool, list[dict]]:

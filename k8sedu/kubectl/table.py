@@ -20,11 +20,8 @@ padded, so lines carry no trailing spaces unless the last cell is empty.
 from __future__ import annotations
 
 import re
-from fractions import Fraction
-from functools import cmp_to_key
 from typing import Any
 
-from k8sedu import quantity
 from k8sedu.apiserver import registry
 from k8sedu.apiserver.printers.common import format_labels
 
@@ -250,40 +247,7 @@ def no_resources_message(namespace: str | None, all_namespaces: bool) -> str:
     return f"No resources found in {namespace} namespace.\n"
 
 
-# --- --sort-by ---------------------------------------------------------------------------
-
-_MISSING = object()
-_RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
-
-
-def relaxed_jsonpath(expression: str) -> str:
-    """``RelaxedJSONPathExpression``: ``.a.b``, ``a.b`` and ``{a.b}`` all mean ``{.a.b}``."""
-    match = _RELAXED.match(expression)
-    if match is None:
-        raise ValueError(
-            "unexpected path string, expected a 'name1.name2' or '.name1.name2' or "
-            "'{name1.name2}' or '{.name1.name2}'"
-        )
-    return "{." + (match.group(1) or match.group(2)) + "}"
-
-
-def _lookup(obj: Any, field: str) -> Any:
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field[2:-1]):
-        if part.startswith("["):
-            index = int(part[1:-1])
-            obj = obj[index] if isinstance(obj, list) and index < len(obj) else _MISSING
-        else:
-            obj = obj.get(part, _MISSING) if isinstance(obj, dict) else _MISSING
-        if obj is _MISSING:
-            return _MISSING
-    return obj
-
-
-def _quantity(text: str) -> Fraction | None:
-    try:
-        return quantity.parse(text).value
-    except ValueError:
-        return None
+# --- --sort-by (output.sort_objects) ----------------------------------------------------
 
 
 def natural_less(a: str, b: str) -> bool:
@@ -315,39 +279,3 @@ def natural_less(a: str, b: str) -> bool:
         if si - zi != sj - zj:
             return si - zi < sj - zj
     return len(a) < len(b)
-
-
-def _less(a: Any, b: Any) -> bool:
-    """``isLess`` for JSON values: numbers, quantities (``500m`` < ``1``), natural strings."""
-    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, dict | list):
-        raise ValueError(f"unsortable type: {type(a).__name__}")
-    if isinstance(a, str) and isinstance(b, str):
-        qa, qb = _quantity(a), _quantity(b)
-        if qa is not None and qb is not None:
-            return qa < qb
-        return natural_less(a, b)
-    return a < b
-
-
-def sort_table(table: dict, sort_by: str) -> dict:
-    """``--sort-by``: the table with its rows ordered by a field of each row's object.
-
-    Needs rows with whole objects (``includeObject=Object``). Rows missing the field come
-    first. Python's sort is stable where Go's is not, so ties keep server order.
-    """
-    rows = table.get("rows", [])
-    if len(rows) <= 1:
-        return table
-    field = relaxed_jsonpath(sort_by)
-    values = [_lookup(row.get("object"), field) for row in rows]
-    if all(v is _MISSING for v in values):
-        raise ValueError(f'couldn\'t find any field with path "{field}" in the list of objects')
-
-    def compare(x: int, y: int) -> int:
-        vx, vy = values[x], values[y]
-        if vx is _MISSING or vy is _MISSING:
-            return (vy is _MISSING) - (vx is _MISSING)
-        return -1 if _less(vx, vy) else (1 if _less(vy, vx) else 0)
-
-    order = sorted(range(len(rows)), key=cmp_to_key(compare))
-    return {**table, "rows": [rows[i] for i in order]}

@@ -73,10 +73,7 @@ class Traffic:
     @property
     def p95(self) -> float | None:
         """95th-percentile latency of the successful requests (nearest rank)."""
-        if not self.latencies:
-            return None
-        ordered = sorted(self.latencies)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+        return percentile95(self.latencies)
 
     def stop(self) -> None:
         """Stop a background ``load`` early."""
@@ -89,6 +86,14 @@ class Traffic:
         return f"{self.target}: {self.ok}/{self.sent} ok ({self.success_rate:.1%}), p95 {p95}" + (
             f"; failed: {failed}" if failed else ""
         )
+
+
+def percentile95(values: list[float]) -> float | None:
+    """The nearest-rank 95th percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 class Connection:

@@ -10,7 +10,8 @@ import pytest
 
 from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
-from k8sedu.controllers.tainteviction import matching_tolerations, min_toleration_seconds, tolerates
+from k8sedu.controllers.tainteviction import matching_tolerations, min_toleration_seconds
+from k8sedu.objects import tolerates
 
 MANAGER = "k8sedu.controllers.manager:ControllerManager"
 TAINT = {"key": "dedicated", "value": "db", "effect": "NoExecute"}

@@ -12,7 +12,6 @@ from k8sedu.kubectl.table import (
     cell_text,
     no_resources_message,
     render,
-    sort_table,
 )
 from k8sedu.objects import timestamp
 
@@ -209,31 +208,3 @@ def test_cell_text(value, expected):
 )
 def test_no_resources_message(namespace, all_namespaces, expected):
     assert no_resources_message(namespace, all_namespaces) == expected
-
-
-def named(*names, **fields):
-    objs = []
-    for name in names:
-        obj = pod(name)
-        obj["spec"].update(fields.get(name, {}))
-        objs.append(obj)
-    return table("pods", objs, now=NOW, include_object="Object")
-
-
-def names(result):
-    return [row["cells"][0] for row in result["rows"]]
-
-
-def test_sort_by_name_is_natural():
-    result = sort_table(named("pod-10", "pod-2", "pod-1"), ".metadata.name")
-    assert names(result) == ["pod-1", "pod-2", "pod-10"]
-
-
-def test_sort_by_quantity_and_missing_fields_first():
-    objs = named("a", "b", "c", a={"cpu": "1"}, b={"cpu": "500m"})
-    assert names(sort_table(objs, "{.spec.cpu}")) == ["c", "b", "a"]
-
-
-def test_sort_by_unknown_field_is_kubectls_error():
-    with pytest.raises(ValueError, match=r'couldn\'t find any field with path "\{\.spec\.nope\}"'):
-        sort_table(named("a", "b"), "spec.nope")

@@ -65,3 +65,16 @@ def cluster(monkeypatch) -> Cluster:
 @pytest.fixture
 def make(cluster) -> Objects:
     return Objects(cluster)
+
+
+# chi-square critical value, 2 degrees of freedom, p = 0.001 (any statistics table)
+CHI2_2DF_999 = 13.816
+
+
+def three_backends(cluster, make, **spec):
+    svc = make.service(**spec)
+    make.pod("web-0", "node-1", "10.244.1.5")
+    make.pod("web-1", "node-2", "10.244.2.7")
+    make.pod("web-2", "node-2", "10.244.2.9")
+    cluster.run(1)
+    return svc

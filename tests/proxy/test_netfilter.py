@@ -3,20 +3,10 @@
 import pytest
 
 from k8sedu.proxy.netfilter import Packet
+from tests.proxy.conftest import CHI2_2DF_999, three_backends
 
 # xt_statistic keeps lround(p * 2^31): the kernel's 1/3 (REFERENCE: "0.33333333349")
 P3 = round(2**31 / 3) / 2**31
-# chi-square critical value, 2 degrees of freedom, p = 0.001 (any statistics table)
-CHI2_2DF_999 = 13.816
-
-
-def three_backends(cluster, make, **spec):
-    svc = make.service(**spec)
-    make.pod("web-0", "node-1", "10.244.1.5")
-    make.pod("web-1", "node-2", "10.244.2.7")
-    make.pod("web-2", "node-2", "10.244.2.9")
-    cluster.run(1)
-    return svc
 
 
 def route_sampled(cluster, svc, rng):

@@ -4,18 +4,8 @@ import pytest
 
 from k8sedu.cluster import Cluster
 from k8sedu.proxy import load
-
-# chi-square critical value, 2 degrees of freedom, p = 0.001 (any statistics table)
-CHI2_2DF_999 = 13.816
-
-
-def three_backends(cluster, make, **spec):
-    svc = make.service(**spec)
-    make.pod("web-0", "node-1", "10.244.1.5")
-    make.pod("web-1", "node-2", "10.244.2.7")
-    make.pod("web-2", "node-2", "10.244.2.9")
-    cluster.run(1)
-    return svc
+from k8sedu.proxy.traffic import percentile95
+from tests.proxy.conftest import CHI2_2DF_999, three_backends
 
 
 def test_new_connections_split_evenly_over_three_pods(cluster, make):
@@ -210,3 +200,15 @@ def _senders(cluster):
 
     return [t.callback.__self__ for _, _, _, t in cluster.sim._heap
             if isinstance(getattr(t.callback, "__self__", None), Sender)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        pytest.param([], None, id="none"),
+        pytest.param([0.002], 0.002, id="one"),
+        pytest.param([i / 1000 for i in range(1, 21)], 0.019, id="nearest-rank-of-20"),
+    ],
+)
+def test_percentile95_is_nearest_rank(values, expected):
+    assert percentile95(values) == expected

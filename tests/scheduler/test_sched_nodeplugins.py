@@ -5,13 +5,14 @@ Expected values come from REFERENCE §3.3–3.4 and the plugins' sources (messag
 
 import pytest
 
+from k8sedu.objects import tolerates
 from k8sedu.scheduler.framework import Code
 from k8sedu.scheduler.plugins.imagelocality import ImageLocality
 from k8sedu.scheduler.plugins.nodeaffinity import NodeAffinity
 from k8sedu.scheduler.plugins.nodename import NodeName
 from k8sedu.scheduler.plugins.nodeports import NodePorts
 from k8sedu.scheduler.plugins.nodeunschedulable import NodeUnschedulable
-from k8sedu.scheduler.plugins.tainttoleration import TaintToleration, tolerates
+from k8sedu.scheduler.plugins.tainttoleration import TaintToleration
 from tests.scheduler.conftest import make_node, make_pod
 
 GPU = {"key": "gpu", "value": "a100", "effect": "NoSchedule"}

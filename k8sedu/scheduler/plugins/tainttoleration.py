@@ -11,28 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from k8sedu.objects import tolerates
 from k8sedu.scheduler.framework import Code, Status, default_normalize_score
 
 NAME = "TaintToleration"
 DO_NOT_SCHEDULE = ("NoSchedule", "NoExecute")
-
-
-def tolerates(toleration: dict, taint: dict) -> bool:
-    """``Toleration.ToleratesTaint``: an empty effect or key matches any; ``Exists`` any value.
-
-    >>> tolerates({"key": "gpu", "operator": "Exists"}, {"key": "gpu", "value": "a", "effect": "NoSchedule"})
-    True
-    """
-    effect = toleration.get("effect") or ""
-    if effect and effect != taint.get("effect"):
-        return False
-    key = toleration.get("key") or ""
-    if key and key != taint.get("key"):
-        return False
-    operator = toleration.get("operator") or "Equal"
-    if operator == "Equal":
-        return (toleration.get("value") or "") == (taint.get("value") or "")
-    return operator == "Exists"
 
 
 def tolerated(tolerations: list[dict], taint: dict) -> bool:

@@ -1,4 +1,5 @@
-"""Plausible wrong answers to exercises 09 and 10 lose points, and the solutions keep full marks.
+"""Plausible wrong answers to exercises 03, 04, 09, 10 and 11 lose points; the solutions keep full
+marks.
 
 Each ``wrong/NN-*.py`` is the solution's graded code with one mistake a learner is likely to
 make (its docstring says which). They are graded exactly as a class would be, by the sandboxed
@@ -16,7 +17,7 @@ WRONG = HERE / "wrong"
 SOLUTIONS = HERE.parents[1] / "solutions"
 
 
-@pytest.mark.parametrize("number", ["09", "10"])
+@pytest.mark.parametrize("number", ["03", "04", "09", "10", "11"])
 def test_wrong_answers_score_below_full(tmp_path, number):
     wrong = sorted(WRONG.glob(f"{number}-*.py"))
     assert len(wrong) >= 2, f"exercise {number} needs at least two plausible wrong answers"
