@@ -22,7 +22,8 @@ Pods without a controller, pods annotated ``cluster-autoscaler.kubernetes.io/saf
 "false"`` and ``kube-system`` pods keep their node; DaemonSet and mirror pods do not count.
 
 Simplified: the cloud is ``k8sedu/cloud.py``; the predicates are the scheduler's
-NodeUnschedulable, NodeAffinity, TaintToleration and NodeResourcesFit filters;
+NodeUnschedulable, NodeAffinity, TaintToleration, NodeResourcesFit and PodTopologySpread filters
+(not InterPodAffinity: a pod kept Pending only by required anti-affinity triggers no scale-up);
 PodDisruptionBudgets act through the eviction API only (a refused eviction is retried each loop
 for 10 min, then the node is given back); no local-storage rule; no status ConfigMap.
 """
@@ -41,6 +42,7 @@ from k8sedu.scheduler.nodeinfo import NodeInfo, PodInfo
 from k8sedu.scheduler.plugins.nodeaffinity import NodeAffinity
 from k8sedu.scheduler.plugins.noderesources import Fit
 from k8sedu.scheduler.plugins.nodeunschedulable import NodeUnschedulable
+from k8sedu.scheduler.plugins.podtopologyspread import PodTopologySpread
 from k8sedu.scheduler.plugins.tainttoleration import TaintToleration
 
 SCAN_INTERVAL = 10.0  # --scan-interval
@@ -57,10 +59,23 @@ MIRROR = "kubernetes.io/config.mirror"
 FILTERS = (NodeUnschedulable(), NodeAffinity(), TaintToleration(), Fit())
 
 
-def rejections(pod: PodInfo, node: NodeInfo) -> tuple[str, ...]:
-    """The scheduler filters' reasons ``pod`` cannot go to ``node`` (empty: it fits)."""
+class World:
+    """The nodes a simulation sees, shaped as the scheduler's handle: PodTopologySpread's
+    PreFilter counts matching pods over ``handle.cache.table().infos``."""
+
+    def __init__(self, infos: list[NodeInfo]) -> None:
+        self.infos = infos
+        self.cache = self
+
+    def table(self) -> World:
+        return self
+
+
+def rejections(pod: PodInfo, node: NodeInfo, world: list[NodeInfo]) -> tuple[str, ...]:
+    """The scheduler filters' reasons ``pod`` cannot go to ``node`` among the nodes of
+    ``world`` (empty: it fits)."""
     state = CycleState(pod)
-    for plugin in FILTERS:
+    for plugin in (*FILTERS, PodTopologySpread(World(world))):
         pre = getattr(plugin, "pre_filter", None)
         if pre is not None and (skip := pre(state, pod.pod)) is not None and skip.is_skip:
             continue
@@ -70,10 +85,10 @@ def rejections(pod: PodInfo, node: NodeInfo) -> tuple[str, ...]:
     return ()
 
 
-def place(pod: PodInfo, nodes: list[NodeInfo]) -> NodeInfo | None:
-    """First fit: the first node that takes the pod, which is then counted on it."""
+def place(pod: PodInfo, nodes: list[NodeInfo], world: list[NodeInfo]) -> NodeInfo | None:
+    """First fit: the first of ``nodes`` that takes the pod, which is then counted on it."""
     for node in nodes:
-        if not rejections(pod, node):
+        if not rejections(pod, node, world):
             node.add_pod(pod)
             return node
     return None
@@ -169,9 +184,11 @@ class ClusterAutoscaler(Component):
     def scale_up(self, provider: CloudProvider, infos: dict, pending: list[dict]) -> bool:
         """Grow one node group for the pods that fit nowhere, even on machines still booting."""
         room = [info.clone() for info in infos.values() if ready(info.node)]
-        room += [g.template() for g in provider.groups.values() for _ in upcoming(g, infos)]
+        room += [
+            g.template(i) for g in provider.groups.values() for i in range(len(upcoming(g, infos)))
+        ]
         waiting = [PodInfo(p) for p in pending]
-        waiting = [p for p in waiting if place(p, room) is None]
+        waiting = [p for p in waiting if place(p, room, room) is None]
         if not waiting:
             return False
         options, rejected = [], {p.name: {} for p in waiting}
@@ -180,15 +197,15 @@ class ClusterAutoscaler(Component):
                 for p in waiting:
                     rejected[p.name]["max node group size reached"] = 1
                 continue
-            template = group.template()
+            template = group.template(len(room))
             fitting = []
             for p in waiting:
-                reasons = rejections(p, template)
+                reasons = rejections(p, template, [*room, template])
                 for reason in reasons:
                     rejected[p.name][reason] = rejected[p.name].get(reason, 0) + 1
                 if not reasons:
                     fitting.append(p)
-            count, helped = self.estimate(group, fitting)
+            count, helped = self.estimate(group, fitting, room)
             if count:
                 options.append((group, count, helped))
         if not options:
@@ -211,16 +228,21 @@ class ClusterAutoscaler(Component):
         return True
 
     @staticmethod
-    def estimate(group: NodeGroup, pods: list[PodInfo]) -> tuple[int, list[PodInfo]]:
-        """The binpacking estimator: biggest pods first onto new template nodes, within max size."""
+    def estimate(
+        group: NodeGroup, pods: list[PodInfo], room: list[NodeInfo]
+    ) -> tuple[int, list[PodInfo]]:
+        """The binpacking estimator: biggest pods first onto new template nodes, within max
+        size, beside the nodes in ``room`` (they count for topology spreading)."""
         new: list[NodeInfo] = []
         helped = []
         template = group.template()
         for pod in sorted(pods, key=lambda p: -size(p, template)):
-            if place(pod, new) is None:
+            if place(pod, new, [*room, *new]) is None:
                 if len(new) >= group.max_size - group.target_size:
                     continue
-                node = group.template()
+                node = group.template(len(room) + len(new))
+                if rejections(pod, node, [*room, *new, node]):
+                    continue  # not even on a fresh machine (its spread would be too skewed)
                 node.add_pod(pod)
                 new.append(node)
             helped.append(pod)
@@ -238,7 +260,8 @@ class ClusterAutoscaler(Component):
                 continue
             trial = {n: i.clone() for n, i in room.items() if n != name and n not in removed}
             movers = [p for p in info.pods if not stays_with_node(p.pod)]
-            if all(place(p, list(trial.values())) is not None for p in movers):
+            nodes = list(trial.values())
+            if all(place(p, nodes, nodes) is not None for p in movers):
                 room.update(trial)  # the moved pods now take room on their new nodes
                 removed.add(name)
                 unneeded.append(name)
@@ -331,9 +354,22 @@ class ClusterAutoscaler(Component):
 
 
 def upcoming(group: NodeGroup, infos: dict) -> list[str]:
-    """Machines ordered but not yet a Ready Node (``GetUpcomingNodes``)."""
-    joined = [n for n in group.nodes if n not in infos or not ready(infos[n].node)]
+    """Machines ordered but not yet a Ready Node (``GetUpcomingNodes``); a node that was Ready
+    and then failed is unready, not upcoming."""
+    joined = [n for n in group.nodes if n not in infos or still_starting(infos[n].node)]
     return group.upcoming + joined
+
+
+def still_starting(node: dict) -> bool:
+    """``isNodeStillStarting``: not Ready, and its Ready condition last changed within 2 min of
+    the Node's creation (``MaxStatusSettingDelayAfterCreation``)."""
+    if ready(node):
+        return False
+    condition = objects.get_condition(node, "Ready")
+    if condition is None or not condition.get("lastTransitionTime"):
+        return True
+    changed = objects.parse_timestamp(condition["lastTransitionTime"])
+    return changed - objects.parse_timestamp(node["metadata"]["creationTimestamp"]) < 120
 
 
 def ready(node: dict | None) -> bool:

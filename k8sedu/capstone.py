@@ -32,7 +32,6 @@ from k8sedu.widgets.i18n import _
 STEP = 10  # seconds between two notes of a run
 WARM_UP = 120  # seconds between applying the manifests and the first page view
 POOL = {"name": "pool", "min_size": 2, "max_size": 10, "cpu": "2", "memory": "4Gi"}
-NO_DEADLINE = 2**31 - 1  # progressDeadlineSeconds = MaxInt32: no deadline
 
 
 @dataclass(frozen=True)
@@ -195,16 +194,13 @@ def build(scenario: Scenario):
 
 
 def as_deployed(docs: list[dict]) -> list[dict]:
-    """The manifests with each tier's fixed env set, as the release pipeline sets it, and no
-    progress deadline (simplified for speed)."""
+    """The manifests with each tier's fixed env set, as the release pipeline sets it."""
     fixed = {t.name: t for t in TIERS}
     deployed = copy.deepcopy(docs)
     for doc in deployed:
         tier = fixed.get(objects.name_of(doc))
         if doc.get("kind") != "Deployment" or tier is None:
             continue
-        # the progress deadline only writes a condition, but re-checks it every few seconds
-        doc["spec"]["progressDeadlineSeconds"] = NO_DEADLINE
         for container in doc["spec"]["template"]["spec"]["containers"]:
             env = [e for e in container.get("env") or [] if e.get("name") not in dict(tier.env)]
             container["env"] = env + [{"name": n, "value": v} for n, v in tier.env]

@@ -42,10 +42,11 @@ class NodeGroup:
     def target_size(self) -> int:
         return len(self.nodes) + len(self.upcoming)
 
-    def template(self) -> NodeInfo:
-        """A NodeInfo for one more machine of this group (``TemplateNodeInfo``)."""
+    def template(self, n: int = 0) -> NodeInfo:
+        """A NodeInfo for one more machine of this group (``TemplateNodeInfo``); the ``n``-th
+        of several gets a name and host name of its own, so each is its own topology domain."""
         capacity = {"cpu": self.cpu, "memory": self.memory, "pods": "110"}
-        name = f"template-node-for-{self.name}"
+        name = f"template-node-for-{self.name}-{n}"
         labels = {"kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux"}
         node = {
             "metadata": {

@@ -182,8 +182,30 @@ def test_daemonset_pods_stay_with_their_node():
 
 def test_rejections_are_the_scheduler_filters():
     info = node_info("1500m")
-    assert autoscaler.rejections(PodInfo(pod("big", "1")), info) == ("Insufficient cpu",)
-    assert autoscaler.rejections(PodInfo(pod("small", "500m")), info) == ()
+    assert autoscaler.rejections(PodInfo(pod("big", "1")), info, [info]) == ("Insufficient cpu",)
+    assert autoscaler.rejections(PodInfo(pod("small", "500m")), info, [info]) == ()
+
+
+def test_pods_held_by_a_topology_spread_get_new_nodes():
+    """Four replicas, at most one more on any node than on another (DoNotSchedule): the fixed
+    worker takes one, then the spread, not the CPU, keeps the others Pending — the real
+    autoscaler runs PodTopologySpread in its simulation and orders a machine per pod."""
+    cluster = small_cluster(max_size=5)
+    spread = deployment(4, "100m")
+    spread["spec"]["template"]["spec"]["topologySpreadConstraints"] = [
+        {
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": {"app": "web"}},
+        }
+    ]
+    cluster.apply(spread)
+    cluster.run(200)
+    running = cluster.api.list("pods", field_selector="status.phase=Running")
+    assert len(running) == 4
+    assert len({p["spec"]["nodeName"] for p in running}) == 4
+    assert len(pool_nodes(cluster)) == 3
 
 
 def test_a_pod_without_a_controller_keeps_its_node():

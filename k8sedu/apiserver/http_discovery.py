@@ -1,5 +1,6 @@
-"""Discovery over HTTP: ``/version``, ``/api``, ``/apis``, ``/api/v1``, ``/apis/<group>/<version>``,
-OpenAPI (from the resource registry) and the health checks (``health.py``).
+"""Discovery over HTTP: the root document ``/``, ``/version``, ``/api``, ``/apis``, ``/api/v1``,
+``/apis/<group>/<version>``, OpenAPI (from the resource registry) and the health checks
+(``health.py``).
 
 Models the kube-apiserver's discovery handlers (``staging/src/k8s.io/apiserver/pkg/endpoints/
 discovery``: legacy ``APIVersions``/``APIGroupList``/``APIResourceList``, and the aggregated
@@ -8,7 +9,9 @@ needs ``shortNames`` (``get po``), ``categories`` (``get all``) and the subresou
 (``deployments/scale`` is an ``autoscaling/v1`` Scale) from here.
 Simplified: OpenAPI v2 is answered with an empty document, which is enough for kubectl's
 ``create``/``apply`` validation to proceed (it then trusts the server's strict decoding);
-``/openapi/v3`` is not served, so ``kubectl explain`` does not work.
+``/openapi/v3`` is not served, so ``kubectl explain`` does not work. The root document lists
+every path kube-apiserver lists, including those k8sedu does not serve (``/metrics``, ``/logs``,
+the OIDC discovery paths, ``/openapi/v3``, ``/apis/<group>``).
 """
 
 from __future__ import annotations
@@ -90,6 +93,24 @@ def groups() -> list[tuple[str, str]]:
 
 def served(group: str, version: str) -> list[Resource]:
     return [r for r in RESOURCES if r.group == group and r.version == version]
+
+
+# what kube-apiserver lists at / beside the API groups and the health checks (on a kind cluster)
+_OTHER_PATHS = (
+    "/.well-known/openid-configuration", "/api", "/apis", "/apis/", "/logs", "/metrics",
+    "/metrics/slis", "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/openid/v1/jwks", "/version",
+)  # fmt: skip
+
+
+def root_paths() -> dict:
+    """``GET /``: ``metav1.RootPaths``, every listed path of the server's mux, sorted and without
+    duplicates (``apiserver/pkg/server/routes/index.go``)."""
+    paths = set(_OTHER_PATHS)
+    for group, ver in groups():
+        paths.update((f"/apis/{group}", f"/apis/{group}/{ver}") if group else (f"/api/{ver}",))
+    for endpoint, checks in health.CHECKS.items():
+        paths.update([f"/{endpoint}", *(f"/{endpoint}/{check}" for check in checks)])
+    return {"paths": sorted(paths)}
 
 
 def api_versions(server_address: str) -> dict:
@@ -209,6 +230,8 @@ def answer(
         found = health.answer(cluster, path, query or {})
         if found is not None:
             return found
+    if path in ("/", "/index.html"):  # index.go: WriteRawJSON indents with two spaces
+        return 200, "application/json", json.dumps(root_paths(), indent=2).encode()
     if path == "/openapi/v2":
         return 200, OPENAPI_V2_TYPE, b""
     if path == "/version":

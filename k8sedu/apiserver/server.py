@@ -392,6 +392,8 @@ class APIServer(Component):
 
     def _allocate(self, svc: dict) -> None:
         spec = svc.setdefault("spec", {})
+        if spec.get("clusterIP") and not spec.get("clusterIPs"):  # NormalizeClusterIPs on create
+            spec["clusterIPs"] = [spec["clusterIP"]]  # (pkg/registry/core/service/strategy.go)
         taken: list[dict] = []
         try:
             if spec.get("type") != "ExternalName" and spec.get("clusterIP") != "None":

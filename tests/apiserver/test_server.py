@@ -440,6 +440,18 @@ def test_services_get_cluster_ips_and_node_ports(api):
         api.create("services", taken)
 
 
+@pytest.mark.parametrize(
+    "ports", [[{"port": 5432}], None], ids=["with-ports", "headless-needs-no-ports"]
+)
+def test_a_headless_service_gets_cluster_ips_none(api, ports):
+    spec = {"clusterIP": "None", "selector": {"app": "db"}}
+    if ports:
+        spec["ports"] = ports
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db"}, "spec": spec}
+    created = api.create("services", svc)["spec"]
+    assert (created["clusterIP"], created["clusterIPs"]) == ("None", ["None"])
+
+
 def test_kubernetes_service_exists_at_the_first_ip(api):
     svc = api.get("services", "kubernetes")
     assert svc["spec"]["clusterIP"] == "10.96.0.1"

@@ -1,7 +1,8 @@
 """Exercise 12 (capstone): two different reference designs earn full marks, wrong answers do not.
 
 The solution notebook scales each tier with an HPA from three small replicas; ``FIXED_DESIGN``
-below runs four fixed, bigger replicas per tier spread with ``DoNotSchedule`` and guarded by
+below runs four fixed, bigger replicas per tier spread with ``DoNotSchedule`` (``nodeTaintsPolicy:
+Honor``, so that the control-plane nodes are no spreading domains) and guarded by
 PodDisruptionBudgets. Each ``wrong/12-*.py`` is a plausible design with one mistake (its docstring
 says which). All are graded as a class would be, by the batch grader with the hidden tests.
 """
@@ -23,7 +24,7 @@ spec:
     metadata: {labels: {app: frontend}}
     spec:
       topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: frontend}}}
+      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, nodeTaintsPolicy: Honor, labelSelector: {matchLabels: {app: frontend}}}
       tolerations:
       - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
       - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
@@ -48,7 +49,7 @@ spec:
     metadata: {labels: {app: api}}
     spec:
       topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: api}}}
+      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, nodeTaintsPolicy: Honor, labelSelector: {matchLabels: {app: api}}}
       tolerations:
       - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
       - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
@@ -73,7 +74,7 @@ spec:
     metadata: {labels: {app: cache}}
     spec:
       topologySpreadConstraints:
-      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: cache}}}
+      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, nodeTaintsPolicy: Honor, labelSelector: {matchLabels: {app: cache}}}
       tolerations:
       - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 20}
       - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 20}

@@ -155,6 +155,27 @@ def test_create_deployment_builds_what_kubectl_builds(cluster):
     )
 
 
+def test_create_deployment_with_a_command_after_the_dashes(cluster):
+    assert cluster.kubectl("create deployment sleeper --image=busybox -- sleep 3600") == (
+        "deployment.apps/sleeper created\n"
+    )
+    container = cluster.api.get("deployments", "sleeper")["spec"]["template"]["spec"]
+    assert container["containers"][0]["command"] == ["sleep", "3600"]
+
+
+def test_create_deployment_dry_run_prints_what_kubectl_would_send(cluster):
+    # kubectl create deployment web --image=nginx --dry-run=client -o yaml (kubectl v1.34)
+    assert cluster.kubectl("create deployment web --image=nginx --dry-run=client -o yaml") == (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  creationTimestamp: null\n"
+        "  labels:\n    app: web\n  name: web\nspec:\n  replicas: 1\n  selector:\n"
+        "    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n"
+        "      creationTimestamp: null\n      labels:\n        app: web\n    spec:\n"
+        "      containers:\n      - image: nginx\n        name: nginx\n        resources: {}\n"
+        "status: {}\n"
+    )
+    assert cluster.api.list("deployments") == []
+
+
 def test_run_labels_the_pod(cluster):
     cluster.kubectl("run web --image=nginx --port=8080")
     p = cluster.api.get("pods", "web")

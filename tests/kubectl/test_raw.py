@@ -127,3 +127,11 @@ def test_ha_version_answers_while_one_api_server_runs(ha):
     cluster.stop("kube-apiserver-control-plane3")
     with pytest.raises(KubectlError, match="kind-external-load-balancer:6443 was refused"):
         cluster.kubectl("version")
+
+
+def test_root_is_the_servers_root_document(one):
+    out = one.kubectl("get --raw /")  # RawGet copies the indented RootPaths, no newline added
+    assert out.startswith(
+        '{\n  "paths": [\n    "/.well-known/openid-configuration",\n    "/api",\n'
+    )
+    assert out.endswith('    "/readyz/shutdown",\n    "/version"\n  ]\n}')

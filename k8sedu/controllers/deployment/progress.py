@@ -8,7 +8,13 @@ fresh ``lastUpdateTime``; no progress for ``progressDeadlineSeconds`` (600) sinc
 
 A Deployment that makes no progress changes nothing in the API, so no watch event would wake the
 controller to notice the deadline; it requeues itself for ``lastUpdateTime + deadline − now``
-(plus one second against clock skew), as ``requeueStuckDeployment`` does.
+(plus one second against clock skew), as ``requeueStuckDeployment`` does, and not at all once
+the condition says ``ProgressDeadlineExceeded``.
+
+Simplified: a Deployment whose rollout completed (``NewReplicaSetAvailable``) and which then lacks
+pods (a pod lost, a scale-up) is not requeued. The real controller requeues it rate-limited
+(10 per second through the queue) until it is complete again, although those syncs cannot change
+anything: ``DeploymentTimedOut`` never fires on ``NewReplicaSetAvailable``.
 """
 
 from __future__ import annotations
@@ -85,11 +91,16 @@ def deployment_timed_out(dc, d: dict, status: dict) -> bool:
 
 
 def requeue_stuck_deployment(dc, d: dict, status: dict) -> float:
-    """Come back when the deadline would pass; returns the delay (-1: no need, 0: now)."""
+    """Come back when the deadline would pass; returns the delay (-1: no need, 0: now).
+
+    ``requeueStuckDeployment`` (pkg/controller/deployment/progress.go), plus the simplification of
+    the module docstring: a completed rollout's condition never times out, so no requeue."""
     current = sync.get_condition(d.get("status") or {}, "Progressing")
     if not util.has_progress_deadline(d) or current is None:
         return -1
     if util.deployment_complete(d, status) or current.get("reason") == util.TIMED_OUT:
+        return -1
+    if current.get("reason") == util.NEW_RS_AVAILABLE:  # the simplification: it can't time out
         return -1
     last = parse_timestamp(current["lastUpdateTime"])
     after = last + d["spec"]["progressDeadlineSeconds"] - clock_now(dc.cluster)

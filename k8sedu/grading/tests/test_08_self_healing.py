@@ -19,9 +19,8 @@ tolerate it for less; only ready endpoints get traffic (REFERENCE §4.5, §6); a
 a readiness probe is ready as soon as it has started (and its startup probe, if any, passed);
 a failing readiness probe takes a pod out of the endpoints without restarting it (REFERENCE §5).
 
-Simplified for speed: the Deployment's progress deadline is switched off (it only writes a status
-condition) and the client sends its requests in batches, every 5 s around incidents and every
-60 s in the quiet hours.
+Simplified for speed: the client sends its requests in batches, every 5 s around incidents and
+every 60 s in the quiet hours.
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ STARTUP_SECONDS = "20"
 BUDGET_CPU = 2000  # millicores requested by all replicas together
 MIN_CPU, MIN_MEMORY = 250, 128 * 2**20  # what one replica needs
 CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
-NO_DEADLINE = 2**31 - 1  # progressDeadlineSeconds = MaxInt32 means "no deadline"
 RPS = 1
 BUSY_STEP, QUIET_STEP = 5, 60  # seconds between batches of requests
 BUSY = (-60, 900)  # seconds around an incident sampled with BUSY_STEP
@@ -218,7 +216,6 @@ def _may_run_on_control_plane(pod: dict) -> bool:
 def as_deployed(manifest: dict) -> dict:
     """What the grader applies: the learner's Deployment with the app's fixed settings."""
     deployed = copy.deepcopy(manifest)
-    deployed["spec"]["progressDeadlineSeconds"] = NO_DEADLINE
     container = deployed["spec"]["template"]["spec"]["containers"][0]
     env = [e for e in container.get("env") or [] if e.get("name") != "STARTUP_SECONDS"]
     container["env"] = env + [{"name": "STARTUP_SECONDS", "value": STARTUP_SECONDS}]

@@ -32,7 +32,7 @@ CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
 # (at least, points): success is a share of page views, latency a page p95 in ms, cost node-hours
 SUCCESS = ((0.75, 1), (0.85, 2), (0.89, 2))
 LATENCY = ((25, 1), (15, 1), (11, 1))
-COST = ((2.0, 1), (1.5, 1), (1.0, 1))
+COST = ((2.0, 1), (1.5, 1), (1.2, 1))
 
 HIDDEN = capstone.Scenario(
     "hidden run",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from k8sedu.kubectl.commands import (
     autoscale,
     create,
+    create_pdb,
+    create_service,
     delete,
     describe_cmd,
     drain,
@@ -32,6 +34,8 @@ from k8sedu.kubectl.parser import Command
 MODULES = (
     get,
     create,
+    create_service,
+    create_pdb,
     run_pod,
     expose,
     delete,

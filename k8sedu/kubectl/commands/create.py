@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from k8sedu import objects
-from k8sedu.errors import AlreadyExists, APIError, KubectlError
+from k8sedu.errors import APIError, KubectlError
 from k8sedu.kubectl import apply as applier
-from k8sedu.kubectl.commands import _common
+from k8sedu.kubectl.commands import _common, _create
 from k8sedu.kubectl.commands._common import Invocation
 from k8sedu.kubectl.manifest import documents
 from k8sedu.kubectl.parser import Command, Flag
@@ -63,9 +63,8 @@ def container_name(image: str) -> str:
 
 
 def run_create_deployment(inv: Invocation) -> None:
-    if len(inv.args) != 1:
-        raise KubectlError("error: exactly one NAME is required, got " + str(len(inv.args)))
-    name = inv.args[0]
+    _create.check_flags(inv)
+    name = _create.name_from_args(inv)
     labels = {"app": name}
     containers = []
     for image in inv.flags["image"]:
@@ -78,23 +77,19 @@ def run_create_deployment(inv: Invocation) -> None:
     deployment = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"labels": labels, "name": name},
+        "metadata": {**_create.metadata(inv, name), "labels": labels},
         "spec": {
             "replicas": inv.flags["replicas"],
             "selector": {"matchLabels": dict(labels)},
             "strategy": {},
             "template": {
-                "metadata": {"labels": dict(labels)},
+                "metadata": {"creationTimestamp": None, "labels": dict(labels)},
                 "spec": {"containers": containers},
             },
         },
         "status": {},
     }
-    try:
-        created = inv.api.create("deployments", deployment, inv.namespace)
-    except AlreadyExists as error:  # create_deployment.go wraps the server's answer
-        raise KubectlError(f"error: failed to create deployment: {error}") from None
-    inv.out(f"deployment.apps/{created['metadata']['name']} created\n")
+    _create.create(inv, "deployments", deployment, "failed to create deployment")
 
 
 def _sanitize(inv: Invocation, name: str) -> str:
@@ -106,9 +101,8 @@ def _sanitize(inv: Invocation, name: str) -> str:
 
 
 def run_create_namespace(inv: Invocation) -> None:
-    if len(inv.args) != 1:
-        raise KubectlError("error: exactly one NAME is required, got " + str(len(inv.args)))
-    body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": inv.args[0]}}
+    name = _create.name_from_args(inv)
+    body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
     created = inv.api.create("namespaces", body)
     inv.out(f"namespace/{created['metadata']['name']} created\n")
 
@@ -152,6 +146,7 @@ COMMANDS = (
                 default=-1,
                 help="The containerPort that this deployment exposes.",
             ),
+            *_create.FLAGS,
         ),
         required=("image",),
         aliases=("deploy",),

@@ -5,7 +5,8 @@ arguments, ``-o`` and filters beside ``--raw``; ``RawGet`` copies the body to st
 client-go reports a failure (``rest/request.go`` ``newUnstructuredResponseError``: a plain-text
 body becomes ``an error on the server ("…") has prevented the request from succeeding``).
 The request takes the path a real one takes: the health endpoints (``k8sedu.apiserver.health``)
-or the REST API (``k8sedu.apiserver.http_rest``), on the API server the load balancer picks.
+or the REST API (``k8sedu.apiserver.http_rest``, whose discovery answers ``/``, the root document
+listing every path, as the HTTP server does), on the API server the load balancer picks.
 Simplified: watches (``?watch=true``) are refused.
 """
 

@@ -1,9 +1,10 @@
 """``kubectl describe``, computed on the client as kubectl does (DESIGN decision 14).
 
 Models ``staging/src/k8s.io/kubectl/pkg/describe/describe.go``: one describer per kind (pods, nodes,
-deployments, replicasets, services, endpoints, namespaces, configmaps) and the generic describer
-for every other kind, each ending with the Events about the object. kubectl fetches what a
-describer needs from other objects itself; here the caller passes it in ``related``:
+deployments, replicasets, services, endpoints, namespaces, configmaps, horizontalpodautoscalers)
+and the generic describer for every other kind, each ending with the Events about the object.
+kubectl fetches what a describer needs from other objects itself; here the caller passes it in
+``related``:
 
 =============  =====================================================================
 describing     ``related`` keys
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from k8sedu.apiserver.registry import lookup
+from k8sedu.kubectl.describe.autoscaling import describe_hpa
 from k8sedu.kubectl.describe.core import describe_configmap, describe_generic, describe_namespace
 from k8sedu.kubectl.describe.network import (
     describe_endpoints,
@@ -92,4 +94,6 @@ def describe(
         )
     if plural == "configmaps":
         return describe_configmap(obj, about, now)
+    if plural == "horizontalpodautoscalers":
+        return describe_hpa(obj, about, now)
     return describe_generic(obj, about, now)
