@@ -2,14 +2,12 @@
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.deployment import util
 from k8sedu.errors import Conflict
+from tests.controllers.conftest import manager_only
 
 SA = "system:serviceaccount:kube-system:deployment-controller"
-
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
 
 
 @pytest.mark.parametrize(
@@ -133,12 +131,7 @@ def test_deployment_complete(status, complete):
 
 @pytest.fixture
 def cluster(monkeypatch) -> Cluster:
-    # only kube-controller-manager: the test plays the scheduler and the kubelet
-    monkeypatch.setattr(cluster_module, "CONTROL_PLANE", {"kube-controller-manager": MANAGER})
-    monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {})
-    cluster = Cluster(nodes=1)
-    cluster.stop("kube-controller-manager/deployment")
-    return cluster
+    return manager_only(monkeypatch, stop=("deployment",))
 
 
 def reconcile(cluster: Cluster, key: str = "default/web") -> list[tuple[str, str, int]]:

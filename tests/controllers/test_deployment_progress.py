@@ -9,22 +9,16 @@ bounded by the events, not grow with simulated time (the queue's 10 per second).
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
-from tests.controllers.test_deployment_rollout import MANAGER, Nodes, deployment, new_replicaset
+from tests.controllers.conftest import manager_only
+from tests.controllers.test_deployment_rollout import Nodes, deployment, new_replicaset
 
 DEADLINE = 600  # progressDeadlineSeconds' default (pkg/apis/apps/v1/defaults.go)
 
 
 @pytest.fixture
 def cluster(monkeypatch) -> Cluster:
-    # only kube-controller-manager: the test plays the scheduler and the kubelet
-    monkeypatch.setattr(cluster_module, "CONTROL_PLANE", {"kube-controller-manager": MANAGER})
-    monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {})
-    cluster = Cluster(nodes=1)
-    if "nodelifecycle" in cluster.controller_manager.controllers:
-        cluster.stop("kube-controller-manager/nodelifecycle")  # no kubelet heartbeats here
-    return cluster
+    return manager_only(monkeypatch)
 
 
 def reconciles(cluster: Cluster) -> int:

@@ -12,19 +12,12 @@ import pytest
 from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.objects import timestamp
-
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
+from tests.controllers.conftest import manager_only
 
 
 @pytest.fixture
 def cluster(monkeypatch) -> Cluster:
-    # only kube-controller-manager: the test plays the scheduler and the kubelet
-    monkeypatch.setattr(cluster_module, "CONTROL_PLANE", {"kube-controller-manager": MANAGER})
-    monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {})
-    cluster = Cluster(nodes=1)
-    if "nodelifecycle" in cluster.controller_manager.controllers:
-        cluster.stop("kube-controller-manager/nodelifecycle")  # no kubelet heartbeats here
-    return cluster
+    return manager_only(monkeypatch)
 
 
 def deployment(replicas: int, image: str = "nginx:1.25", **spec) -> dict:

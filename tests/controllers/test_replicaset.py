@@ -7,28 +7,19 @@ it issued from the audit trail in ``cluster.trace``. No kubelet runs: the test s
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.client.controller import Controller
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.replicaset import pod_from_template
 from k8sedu.errors import Forbidden
 from k8sedu.labels import selector_from_spec
+from tests.controllers.conftest import manager_only
 
 SA = "system:serviceaccount:kube-system:replicaset-controller"
-
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
 
 
 @pytest.fixture
 def cluster(monkeypatch) -> Cluster:
-    # only kube-controller-manager: the test plays the scheduler and the kubelet
-    monkeypatch.setattr(cluster_module, "CONTROL_PLANE", {"kube-controller-manager": MANAGER})
-    monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {})
-    cluster = Cluster(nodes=1)
-    if "nodelifecycle" in cluster.controller_manager.controllers:
-        cluster.stop("kube-controller-manager/nodelifecycle")  # no kubelet heartbeats here
-    cluster.stop("kube-controller-manager/replicaset")
-    return cluster
+    return manager_only(monkeypatch, stop=("nodelifecycle", "replicaset"))
 
 
 def replicaset(replicas: int, name: str = "web", min_ready: int = 0) -> dict:

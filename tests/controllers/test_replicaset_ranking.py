@@ -2,14 +2,12 @@
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.replicaset_utils import pods_to_delete
 from k8sedu.objects import timestamp
+from tests.controllers.conftest import manager_only
 
 NOW = 1000.0
-
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
 
 
 def pod(
@@ -101,13 +99,7 @@ def test_deleting_all_needs_no_ranking():
 
 @pytest.fixture
 def cluster(monkeypatch) -> Cluster:
-    # only kube-controller-manager: the test plays the scheduler and the kubelet
-    monkeypatch.setattr(cluster_module, "CONTROL_PLANE", {"kube-controller-manager": MANAGER})
-    monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {})
-    cluster = Cluster(nodes=2)
-    if "nodelifecycle" in cluster.controller_manager.controllers:
-        cluster.stop("kube-controller-manager/nodelifecycle")  # no kubelet heartbeats here
-    return cluster
+    return manager_only(monkeypatch, nodes=2)
 
 
 def deployment(replicas: int) -> dict:

@@ -7,11 +7,9 @@ and the kubelet on a one-second tick, so ``rollout status`` has something to wai
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.errors import KubectlError
-
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
+from tests.controllers.conftest import manager_only
 
 
 class Nodes:
@@ -42,12 +40,7 @@ class Nodes:
 
 @pytest.fixture
 def cluster(monkeypatch) -> Cluster:
-    # only kube-controller-manager: the test plays the scheduler and the kubelet
-    monkeypatch.setattr(cluster_module, "CONTROL_PLANE", {"kube-controller-manager": MANAGER})
-    monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {})
-    cluster = Cluster(nodes=1)
-    if "nodelifecycle" in cluster.controller_manager.controllers:
-        cluster.stop("kube-controller-manager/nodelifecycle")  # no kubelet heartbeats here
+    cluster = manager_only(monkeypatch)
     cluster.sim.every(1, Nodes(cluster).tick, first=0.5)
     cluster.kubectl("create deployment web --image=nginx:1.25 --replicas=3")
     cluster.run(3)
