@@ -29,7 +29,8 @@ PRESSURE_TRANSITION = 300.0  # evictionPressureTransitionPeriod
 
 
 def _bytes(value: int) -> str:
-    return quantity.format_quantity(int(value), quantity.BINARY_SI)
+    """A memory figure as the kubelet prints it: whole 4 KiB pages (cAdvisor's unit), so Ki."""
+    return quantity.format_quantity(int(value) // 4096 * 4096, quantity.BINARY_SI)
 
 
 def pod_memory(worker: PodWorker, now: float) -> int:

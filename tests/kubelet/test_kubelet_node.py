@@ -1,5 +1,7 @@
 """Node heartbeats, node failure and recovery, node-pressure eviction, snapshots."""
 
+import re
+
 import pytest
 
 from k8sedu import Cluster, objects
@@ -76,6 +78,9 @@ def test_memory_pressure_evicts_best_effort_first():
         "The node was low on resource: memory. Threshold quantity: 100Mi, available: "
     )
     assert "Container c was using" in leak["message"]
+    # memory comes in 4 KiB pages, so the kubelet's figures print in Ki (e.g. "available: 94712Ki")
+    figures = re.findall(r"(?:available:|using) (\S+?)[,.]", leak["message"])
+    assert len(figures) == 2 and all(f.endswith("Ki") or f.endswith("Mi") for f in figures)
     assert cluster.api.get("pods", "steady")["status"]["phase"] == "Running"
     node = cluster.api.get("nodes", "node-1")["status"]
     assert objects.get_condition(node, "MemoryPressure")["status"] == "True"
