@@ -1,6 +1,6 @@
 """The k8sedu pytest plugin: graded tests against a submission, with points, hints and a score.
 
-    pytest -p k8sedu.grading.plugin --pyargs k8sedu.grading.tests.test_04_scheduler \\
+    pytest --pyargs k8sedu.grading.tests.test_04_scheduler \\
         --submission 04-scheduler.ipynb --grade-report report.json
 
 A graded test takes the ``submission`` fixture (the loaded notebook) and calls what it defines:

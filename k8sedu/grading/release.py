@@ -17,6 +17,7 @@ from k8sedu.grading import builder
 from k8sedu.grading.course import Course
 
 _SECRETS = (builder.BEGIN_SOLUTION, builder.BEGIN_HIDDEN)
+_HIDDEN_NAME = re.compile(r"(^|_)HIDDEN(_|$)")
 README = """# Kubernetes from the inside: your copy of the course
 
 - `lessons/`: open them in order in JupyterLab (`pip install k8sedu[lab]`, then `jupyter lab`).
@@ -24,7 +25,8 @@ README = """# Kubernetes from the inside: your copy of the course
   `k8sedu.check("NN")` cell to see which tests pass; some graded tests are hidden and run only
   when your work is graded.
 - `tests/`: the public graded tests, runnable with
-  `pytest -p k8sedu.grading.plugin tests/test_NN_topic.py --submission exercises/NN-topic.ipynb`.
+  `pytest tests/test_NN_topic.py --submission exercises/NN-topic.ipynb` (the k8sedu package
+  brings the pytest plugin).
 """
 
 
@@ -79,15 +81,24 @@ def _files(folder: Path) -> list[Path]:
 
 
 def public_tests(source: str) -> str | None:
-    """The test module without its hidden tests; None when the whole module is hidden.
+    """The test module without its hidden tests and their data; None when the whole module is
+    hidden. Cut: every test marked ``@pytest.mark.hidden``; every module-level name with a
+    ``HIDDEN`` part (``HIDDEN``, ``HIDDEN_SEEDS``, ``READY_HIDDEN``) and whatever uses it; every
+    table row built with ``hidden=True`` or ``marks=pytest.mark.hidden``.
 
     >>> print(public_tests("def test_a():\\n    pass\\n\\n\\n@pytest.mark.hidden\\ndef test_b():\\n    pass\\n"))
     def test_a():
         pass
     <BLANKLINE>
+    >>> print(public_tests("HIDDEN_SEEDS = (7, 9)\\nROWS = [\\n    row(1),\\n    row(2, hidden=True),\\n]\\n"))
+    ROWS = [
+        row(1),
+    ]
+    <BLANKLINE>
     """
     tree = ast.parse(source)
     cut: list[tuple[int, int]] = []
+    secret: set[str] = set()
     for node in tree.body:
         if (
             isinstance(node, ast.Assign)
@@ -95,12 +106,37 @@ def public_tests(source: str) -> str | None:
             and "mark.hidden" in ast.unparse(node.value)
         ):
             return None
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
+        if any(_HIDDEN_NAME.search(name) for name in names):
+            secret |= names
+            cut.append((node.lineno, node.end_lineno))
+        elif isinstance(getattr(node, "value", None), ast.List | ast.Tuple):
+            cut += [(row.lineno, row.end_lineno) for row in node.value.elts if _hidden_row(row)]
+    for node in tree.body:
         for member in [node, *(node.body if isinstance(node, ast.ClassDef) else [])]:
-            decorators = getattr(member, "decorator_list", [])
-            if any(ast.unparse(d).endswith("mark.hidden") for d in decorators):
-                cut.append((min(d.lineno for d in decorators), member.end_lineno))
+            if not isinstance(member, ast.FunctionDef | ast.ClassDef):
+                continue
+            decorators = member.decorator_list
+            uses = {n.id for n in ast.walk(member) if isinstance(n, ast.Name)}
+            if any(ast.unparse(d).endswith("mark.hidden") for d in decorators) or uses & secret:
+                start = min((d.lineno for d in decorators), default=member.lineno)
+                cut.append((start, member.end_lineno))
     lines = source.splitlines(keepends=True)
     kept = [
         line for number, line in enumerate(lines, 1) if not any(a <= number <= b for a, b in cut)
     ]
     return re.sub(r"\n{3,}", "\n\n\n", "".join(kept)).rstrip("\n") + "\n"
+
+
+def _hidden_row(node: ast.expr) -> bool:
+    """A table row such as ``_row(..., hidden=True)`` or ``pytest.param(..., marks=hidden)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    return any(
+        (kw.arg == "hidden" and ast.unparse(kw.value) == "True")
+        or (kw.arg == "marks" and "hidden" in ast.unparse(kw.value))
+        for kw in node.keywords
+    )

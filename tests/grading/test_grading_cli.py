@@ -1,5 +1,6 @@
 """The k8sedu grading commands: exercises, grade (and --emit classroom), release, progress."""
 
+import ast
 import json
 import os
 import shutil
@@ -12,9 +13,10 @@ import pytest
 from k8sedu.cli import main
 from k8sedu.grading import release
 from k8sedu.grading.commands import parse_memory
-from k8sedu.grading.course import Course
+from k8sedu.grading.course import PACKAGE_TESTS, Course
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -78,6 +80,33 @@ def test_release_has_no_answers(tmp_path):
     assert "def test_scales_up_with_load" in public and "hidden" not in public
     with pytest.raises(release.ReleaseError, match="not empty"):
         release.release(Course(FIXTURE, FIXTURE / "tests"), out)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE_TESTS.glob("test_[0-9][0-9]_*.py")), ids=lambda p: p.stem[5:7]
+)
+def test_public_tests_keep_no_hidden_case_or_data(path):
+    public = release.public_tests(path.read_text(encoding="utf-8"))
+    names = {n.id for n in ast.walk(ast.parse(public)) if isinstance(n, ast.Name)}
+    assert not [n for n in names if "HIDDEN" in n.split("_")], "hidden data left in the release"
+    assert "hidden=True" not in public and "@pytest.mark.hidden" not in public
+
+
+def test_the_release_readme_command_grades_the_public_tests(tmp_path):
+    """What a learner with the student copy runs: the solution scores every public point."""
+    out = tmp_path / "release"
+    assert main(["release", str(out), "--root", str(REPO)]) == 0
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += [str(next((out / "tests").glob("test_06_*.py"))), "--submission"]
+    scores = []
+    for notebook in (
+        REPO / "solutions" / "06-kubelet.ipynb",
+        out / "exercises" / "06-kubelet.ipynb",
+    ):
+        done = subprocess.run([*command, str(notebook)], cwd=out, capture_output=True, text=True)
+        scores.append(done.stdout.strip().splitlines()[-1])
+    full = scores[0].split("/")[-1]
+    assert scores == [f"Score: {full}/{full}", f"Score: 0/{full}"]
 
 
 def test_release_refuses_a_stale_course(tmp_path):
