@@ -97,7 +97,10 @@ def handle(cluster, req: Request) -> Response | http_stream.Stream:
             )
         if req.query.get("dryRun"):
             raise BadRequest("k8sedu does not support dryRun requests")
-        return verb(cluster, _client(cluster, req), route, req)
+        answer = verb(cluster, _client(cluster, req), route, req)
+        if route.res.warning and isinstance(answer, Response):  # what kubectl prints as Warning:
+            answer.headers["Warning"] = f'299 - "{route.res.warning}"'
+        return answer
     except APIError as error:
         return status_response(error)
     except ConnectionRefused as error:  # the simulated kube-apiserver is stopped

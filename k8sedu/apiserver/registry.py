@@ -9,7 +9,7 @@ Source: k8s ``pkg/registry/*/storage``, ``kubectl api-resources`` on v1.34.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from k8sedu.errors import NotFound
 
@@ -38,6 +38,9 @@ class Resource:
         "watch",
     )
     status_subresource: bool = field(default=False)
+    # the deprecation warning the server sends with every response about this resource
+    # (``Warning: 299`` header; kubectl prints it on stderr)
+    warning: str = ""
 
     @property
     def api_version(self) -> str:
@@ -100,7 +103,13 @@ RESOURCES: tuple[Resource, ...] = (
     # core/v1
     _r("bindings", "binding", "Binding", "", "v1", True),
     _r("configmaps", "configmap", "ConfigMap", "", "v1", True, ("cm",)),
-    _r("endpoints", "endpoints", "Endpoints", "", "v1", True, ("ep",), key="services/endpoints"),
+    replace(
+        _r(
+            "endpoints", "endpoints", "Endpoints", "", "v1", True, ("ep",), key="services/endpoints"
+        ),
+        # KEP-4974: pkg/registry/core/endpoint/rest (v1.33)
+        warning="v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+    ),
     _r("events", "event", "Event", "", "v1", True, ("ev",)),
     _r("limitranges", "limitrange", "LimitRange", "", "v1", True, ("limits",)),
     _r(

@@ -11,8 +11,10 @@ and pflag's (``k8sedu.kubectl.parser``). Only the commands that block on a real 
 
 from __future__ import annotations
 
+import itertools
 import shlex
 
+from k8sedu.apiserver.registry import BY_PLURAL
 from k8sedu.errors import APIError, ConnectionRefused, KubectlError
 from k8sedu.kubectl import parser
 from k8sedu.kubectl.commands import COMMANDS, NOT_SIMULATED
@@ -40,10 +42,12 @@ def run(cluster, command: str | list[str]) -> Output:
     if argv and argv[0] == "kubectl":
         argv = argv[1:]
     inv = Invocation(cluster, {}, [])
+    requests_before = cluster.trace.total
     try:
         _dispatch(inv, argv)
     except (APIError, ConnectionRefused, KubectlError) as error:
         inv.errors.append(error)
+    inv.stderr[:0] = _warnings(cluster, requests_before)
     stdout = "".join(inv.stdout)
     if inv.errors:
         stderr = "\n".join([*inv.stderr, errors_text(inv.errors)])
@@ -97,3 +101,16 @@ def help_text(command: parser.Command) -> str:
         lines += [""]
     lines += ["Usage:", f"  kubectl {command.usage or command.name} [options]"]
     return "\n".join(lines) + "\n"
+
+
+def _warnings(cluster, since: int) -> list[str]:
+    """``Warning: …`` for each deprecation warning the API server sent with kubectl's requests
+    since trace record ``since``, once each (kubectl's default warning handler deduplicates)."""
+    trace, user = cluster.trace, cluster.api.component
+    new = itertools.islice(reversed(trace.records), min(trace.total - since, len(trace)))
+    found = []
+    for record in reversed(list(new)):
+        res = BY_PLURAL.get(record.resource.partition("/")[0])
+        if record.component == user and res is not None and res.warning:
+            found.append(f"Warning: {res.warning}")
+    return list(dict.fromkeys(found))

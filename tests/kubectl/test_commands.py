@@ -388,3 +388,12 @@ def test_delete_returns_when_the_pod_is_gone(cluster):
     assert cluster.kubectl("delete pod web") == 'pod "web" deleted from default namespace\n'
     assert cluster.now == 12
     assert cluster.api.list("pods") == []
+
+
+def test_a_deprecated_resource_prints_the_servers_warning_once(cluster):
+    out = kubectl.run(cluster, "get ep/kubernetes ep/kubernetes -o name")
+    assert out == "endpoints/kubernetes\nendpoints/kubernetes\n"
+    assert out.stderr == (
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+    )
+    assert kubectl.run(cluster, "get endpointslices -o name").stderr == ""

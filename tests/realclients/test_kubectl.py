@@ -142,3 +142,11 @@ def test_smoke_on_other_versions(smoke_kubectl, served_cluster, rc):
         "delete pod solo",
     ]:
         same_as_simulated(smoke_kubectl, cluster, rc, command)
+
+
+def test_the_servers_deprecation_warning_reaches_kubectl(reading_kubectl, read_only_cluster, rc):
+    """v1 Endpoints answers with a ``Warning: 299`` header; kubectl prints it, as the twin does."""
+    real = reading_kubectl.run("get endpoints")
+    warning = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+    assert real.returncode == 0 and warning in real.stderr
+    assert rc.twin_of(read_only_cluster[0]).kubectl("get endpoints").stderr == warning
