@@ -397,3 +397,15 @@ def test_a_deprecated_resource_prints_the_servers_warning_once(cluster):
         "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
     )
     assert kubectl.run(cluster, "get endpointslices -o name").stderr == ""
+
+
+def test_create_namespace_dry_run_and_the_unwrapped_server_error(cluster):
+    # kubectl create namespace team --dry-run=client -o yaml (kubectl v1.34, create_namespace.go)
+    assert cluster.kubectl("create namespace team --dry-run=client -o yaml") == (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  creationTimestamp: null\n  name: team\n"
+        "spec: {}\nstatus: {}\n"
+    )
+    assert cluster.kubectl("create ns team") == "namespace/team created\n"
+    with pytest.raises(KubectlError) as error:
+        cluster.kubectl("create namespace team")
+    assert str(error.value) == 'Error from server (AlreadyExists): namespaces "team" already exists'

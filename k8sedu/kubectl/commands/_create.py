@@ -87,14 +87,17 @@ def check_flags(inv: Invocation) -> None:
     output.parse_output_flag(inv.flags["output"])  # a template format without its template
 
 
-def create(inv: Invocation, plural: str, obj: dict, failure: str) -> None:
+def create(inv: Invocation, plural: str, obj: dict, failure: str | None) -> None:
     """Send ``obj`` (unless ``--dry-run=client``) and print it as ``-o`` asks; an API error
-    becomes ``error: <failure>: <message>``, as the generator's ``fmt.Errorf`` wraps it."""
+    becomes ``error: <failure>: <message>``, as the generator's ``fmt.Errorf`` wraps it (with no
+    ``failure``, the server's error as it is: ``create namespace`` returns it unwrapped)."""
     dry_run = inv.flags["dry-run"] == "client"
     if not dry_run:
         try:
             obj = inv.api.create(plural, obj, inv.namespace)
         except APIError as error:
+            if failure is None:
+                raise
             raise KubectlError(f"error: {failure}: {error}") from None
     fmt, template = output.parse_output_flag(inv.flags["output"])
     if fmt == "":

@@ -101,10 +101,12 @@ def _sanitize(inv: Invocation, name: str) -> str:
 
 
 def run_create_namespace(inv: Invocation) -> None:
+    _create.check_flags(inv)
     name = _create.name_from_args(inv)
-    body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
-    created = inv.api.create("namespaces", body)
-    inv.out(f"namespace/{created['metadata']['name']} created\n")
+    # create_namespace.go: the typed object as Go serializes it, with its empty spec and status
+    metadata = {"creationTimestamp": None, "name": name}
+    body = {"apiVersion": "v1", "kind": "Namespace", "metadata": metadata, "spec": {}, "status": {}}
+    _create.create(inv, "namespaces", body, None)
 
 
 COMMANDS = (
@@ -156,6 +158,7 @@ COMMANDS = (
         run_create_namespace,
         short="Create a namespace with the specified name",
         usage="create namespace NAME [options]",
+        flags=_create.FLAGS,
         aliases=("ns",),
     ),
 )
