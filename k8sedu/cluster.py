@@ -96,6 +96,7 @@ class Cluster:
         self.sim = Sim(seed)
         self._stamp: tuple = (None, "")
         self.trace = Trace()
+        self.steady_loads: list = []  # background loads counted by statistics (proxy/steady.py)
         if control_planes > 1:  # an etcd member on every control-plane machine (k8sedu/ha.py)
             self.etcd = ha.replicated_etcd(self, control_planes)
         elif etcd is None:
@@ -299,6 +300,12 @@ class Cluster:
 
     def recover_node(self, name: str) -> None:
         self.node(name).recover()
+
+    def data_plane_changed(self) -> None:
+        """Something requests meet changed (a node, kube-proxy's rules, a container): steady
+        loads count what they sent so far and make a new table (``k8sedu/proxy/steady.py``)."""
+        for load in tuple(self.steady_loads):
+            load.invalidate()
 
     def make_unhealthy(self, pod: str, namespace: str = "default", container: str | None = None):
         """Make a running container fail its health checks until it restarts."""

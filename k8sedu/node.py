@@ -48,11 +48,13 @@ class Host:
         self.up = False
         for proc in self.processes.values():
             proc.stop()
+        self.cluster.data_plane_changed()
 
     def recover(self) -> None:
         self.up = True
         for proc in self.processes.values():
             proc.start()
+        self.cluster.data_plane_changed()
 
     def __repr__(self) -> str:
         return f"<Host {self.name} {self.ip} {'up' if self.up else 'down'}>"

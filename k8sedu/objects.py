@@ -296,20 +296,34 @@ EPOCH = datetime(2025, 1, 1, tzinfo=UTC)  # simulated t = 0
 _NS_PER_S = 10**9
 
 
-def _at(seconds: float, epoch: datetime) -> datetime:
-    """The instant ``seconds`` after ``epoch``, in UTC, truncated to microseconds."""
-    ns = round(seconds * _NS_PER_S)  # via whole nanoseconds, so 29.9999999999 is 30 s
-    return epoch.astimezone(UTC) + timedelta(microseconds=ns // 1000)
+def _at(seconds: float, epoch: datetime) -> tuple[str, int]:
+    """The instant ``seconds`` after ``epoch`` in UTC, truncated to microseconds, as its whole
+    second (``2025-01-01T00:00:30``) and the microseconds past it."""
+    micros = round(seconds * _NS_PER_S) // 1000  # via whole nanoseconds: 29.9999999999 is 30 s
+    micros += epoch.microsecond
+    whole, fraction = divmod(micros, 1_000_000)
+    key = (epoch, whole)
+    text = _SECONDS.get(key)
+    if text is None:  # strftime is slow, and the components write the same second many times
+        if len(_SECONDS) >= 4096:
+            _SECONDS.clear()
+        instant = epoch.replace(microsecond=0).astimezone(UTC) + timedelta(seconds=whole)
+        text = _SECONDS[key] = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    return text, fraction
+
+
+_SECONDS: dict[tuple[datetime, int], str] = {}
 
 
 def timestamp(seconds: float, epoch: datetime = EPOCH) -> str:
     """A ``metav1.Time`` (RFC 3339, whole seconds, truncated): ``2025-01-01T00:00:30Z``."""
-    return _at(seconds, epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _at(seconds, epoch)[0] + "Z"
 
 
 def micro_timestamp(seconds: float, epoch: datetime = EPOCH) -> str:
     """A ``metav1.MicroTime`` (six fractional digits): ``2025-01-01T00:00:30.000000Z``."""
-    return _at(seconds, epoch).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    text, fraction = _at(seconds, epoch)
+    return f"{text}.{fraction:06d}Z"
 
 
 def parse_timestamp(text: str, epoch: datetime = EPOCH) -> float:

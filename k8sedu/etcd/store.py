@@ -136,6 +136,7 @@ class Etcd:
         self._compacted = 0  # 0 = never compacted
         self._index: dict[str, KeyIndex] = {}
         self._keys: list[str] = []  # every key in _index, sorted: a prefix range is a slice
+        self._uncompacted: set[str] = set()  # keys a compaction may still shorten
         self._live = 0
         self._versions = 0
         self._log: list[Event] = []  # every change since the compaction, in revision order
@@ -254,12 +255,16 @@ class Etcd:
         if revision > self._rev:
             raise FutureRevision()
         self._compacted = revision
-        for key in self._keys:
+        # only keys written since they were last compacted to one live version can shrink
+        for key in sorted(self._uncompacted):
             index = self._index[key]
             self._versions -= index.compact(revision)
             if not index.revs:
                 del self._index[key]
-        self._keys = [key for key in self._keys if key in self._index]
+            if len(index.revs) <= 1 and (not index.kvs or index.kvs[0].version):
+                self._uncompacted.discard(key)
+        if len(self._keys) != len(self._index):
+            self._keys = [key for key in self._keys if key in self._index]
         cut = bisect_left(self._log_revs, revision)
         del self._log[:cut]
         del self._log_revs[:cut]
@@ -299,6 +304,7 @@ class Etcd:
             self._lessor.attach(lease, key)
         index.revs.append(rev)
         index.kvs.append(kv)
+        self._uncompacted.add(key)
         self._versions += 1
         changes.append(Event("PUT", kv, prev))
         return prev
@@ -314,6 +320,7 @@ class Etcd:
         tombstone = KeyValue(key, "", 0, rev, 0, 0)
         index.revs.append(rev)
         index.kvs.append(tombstone)
+        self._uncompacted.add(key)
         self._versions += 1
         self._live -= 1
         if prev.lease:

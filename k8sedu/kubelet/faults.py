@@ -34,6 +34,7 @@ def make_unhealthy(
     """From now on the container fails every health check, until it restarts."""
     worker, slot = _target(cluster, pod, namespace, container)
     slot.current.unhealthy_since = worker.now
+    cluster.data_plane_changed()
     for probe in slot.probes.values():
         probe.poke()
 

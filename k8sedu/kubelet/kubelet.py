@@ -191,6 +191,7 @@ class Kubelet(Component):
 
     def containers_changed(self) -> None:
         self.eviction.recheck()
+        self.cluster.data_plane_changed()
 
     def flush_status(self, uid: str) -> None:
         worker = self.workers.get(uid)

@@ -12,6 +12,7 @@ Simplified: no sandbox (pause) container is modelled; the pod IP belongs to the 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from k8sedu import quantity, workloads
@@ -128,6 +129,28 @@ class Container:
         if self.cpu_limit and demand > self.cpu_limit:
             latency *= demand / self.cpu_limit
         return Reply(200 if self.healthy(now) else 500, latency, None)
+
+    def latencies(self, now: float) -> list[tuple[float, float]]:
+        """A request's latency by the second it arrives in, as ``(probability, latency)``.
+
+        Requests arrive at random: with ``rps`` expected, a second brings a Poisson number of
+        them, and one request finds the CPU as that second's others (and itself) make it -
+        throttled, and slower, in the busy seconds when the demand passes the limit."""
+        base = workloads.BASE_LATENCY
+        if not self.cpu_limit:
+            return [(1.0, base)]
+        rate, age = self.rps, self.age(now)
+        spread: dict[float, float] = {}
+        width = 8 * math.sqrt(rate) + 8  # beyond 8 standard deviations: nothing to see
+        for others in range(max(0, math.floor(rate - width)), math.ceil(rate + width) + 1):
+            p = math.exp(others * math.log(rate) - rate - math.lgamma(others + 1)) if rate else 1.0
+            demand = self.behaviour.cpu(age, others + 1)
+            latency = base * demand / self.cpu_limit if demand > self.cpu_limit else base
+            spread[latency] = spread.get(latency, 0.0) + p
+            if not rate:
+                break
+        total = sum(spread.values())
+        return [(p / total, latency) for latency, p in spread.items()]
 
     def logs(self, now: float) -> list[tuple[float, str]]:
         """Its output so far as (absolute time, line)."""

@@ -157,6 +157,11 @@ class Distribution(NamedTuple):
         i = bisect.bisect_right(self.cumulative, rng.random())
         return self.verdicts[min(i, len(self.verdicts) - 1)]
 
+    def shares(self) -> list[tuple[float, Verdict]]:
+        """Each verdict with its own probability."""
+        below = [0.0, *self.cumulative[:-1]]
+        return [(c - b, v) for c, b, v in zip(self.cumulative, below, self.verdicts, strict=True)]
+
 
 @dataclass
 class Kernel:
@@ -170,10 +175,7 @@ class Kernel:
         """Walk the rules for the first packet of a new connection; ``sampled``: draw the
         verdict from the walk's distribution instead (not for ``recent`` rules: they remember)."""
         if sampled:
-            key = packet if service.source_decides else packet[1:]  # all but the source
-            if key not in service.distributions:
-                service.distributions[key] = _distribution(service, packet)
-            distribution = service.distributions[key]
+            distribution = self.distribution(service, packet)
             if distribution is not None:
                 return distribution.sample(rng)
         for rule in service.entries:
@@ -187,6 +189,15 @@ class Kernel:
             if self._matches(rule, packet, rng, now):
                 return Verdict(rule.target)
         return Verdict("")
+
+    @staticmethod
+    def distribution(service: CompiledService, packet: Packet) -> Distribution | None:
+        """The verdicts a walk for ``packet`` can end in (None: it depends on ``recent`` lists);
+        worked out once per rule set and packet."""
+        key = packet if service.source_decides else packet[1:]  # all but the source
+        if key not in service.distributions:
+            service.distributions[key] = _distribution(service, packet)
+        return service.distributions[key]
 
     def _jump(self, service, rule: Compiled, packet: Packet, rng, now: float) -> Verdict:
         if rule.target == "DNAT":

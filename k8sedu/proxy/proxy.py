@@ -150,6 +150,7 @@ class KubeProxy(Component):
         self._full_sync = True
         self.informers.start()
         self.request_sync()
+        self.cluster.data_plane_changed()
 
     def on_stop(self) -> None:
         if self.informers is not None:
@@ -157,10 +158,12 @@ class KubeProxy(Component):
         self.client = self.informers = self.dns = self._sync_timer = None
         self._changed = {}
         self._last_sync = -math.inf
+        self.cluster.data_plane_changed()
 
     def _changed_obj(self, svc: dict) -> None:
         self._changed[key_of(svc)] = None
         self.request_sync()
+        self.cluster.data_plane_changed()  # what cluster DNS answers
 
     def _updated(self, old: dict, new: dict) -> None:
         self._changed_obj(new)
@@ -232,6 +235,7 @@ class KubeProxy(Component):
                 self._by_destination[dest] = name
             if programmed.info.node_port:
                 self._by_node_port[(programmed.info.node_port, programmed.info.protocol)] = name
+        self.cluster.data_plane_changed()
 
     # -- what it wrote --------------------------------------------------------------------------
 
@@ -251,17 +255,35 @@ class KubeProxy(Component):
     ) -> tuple[Verdict, EndpointInfo | None]:
         """The kernel's decision for the first packet of a connection, and the endpoint it hit
         (``sampled``: drawn from the rules' distribution, see ``Kernel.route``)."""
-        name = self._by_destination.get((packet.dst, packet.dport, packet.protocol))
-        if name is None and packet.dst_local:
-            name = self._by_node_port.get((packet.dport, packet.protocol))
-        if name is None:
+        programmed = self._programmed_for(packet)
+        if programmed is None:
             return Verdict(""), None
-        programmed = self.programmed[name]
-        compiled = programmed.compiled(self.large_cluster)
-        verdict = self.kernel.route(compiled, packet, rng, now, sampled)
+        verdict = self.kernel.route(
+            programmed.compiled(self.large_cluster), packet, rng, now, sampled
+        )
         if verdict.action != "DNAT":
             return verdict, None
         return verdict, programmed.by_address[verdict.to]
+
+    def routes(self, packet: Packet) -> list[tuple[float, Verdict, EndpointInfo | None]] | None:
+        """Every decision ``route`` can make for ``packet``, with its probability (None when
+        it depends on earlier connections: ClientIP affinity's ``recent`` lists)."""
+        programmed = self._programmed_for(packet)
+        if programmed is None:
+            return [(1.0, Verdict(""), None)]
+        distribution = self.kernel.distribution(programmed.compiled(self.large_cluster), packet)
+        if distribution is None:
+            return None
+        return [
+            (p, v, programmed.by_address[v.to] if v.action == "DNAT" else None)
+            for p, v in distribution.shares()
+        ]
+
+    def _programmed_for(self, packet: Packet) -> Programmed | None:
+        name = self._by_destination.get((packet.dst, packet.dport, packet.protocol))
+        if name is None and packet.dst_local:
+            name = self._by_node_port.get((packet.dport, packet.protocol))
+        return None if name is None else self.programmed[name]
 
     def service_at(self, ip: str, port: int, protocol: str = "tcp") -> Programmed | None:
         """The service port programmed for a cluster, external or load-balancer address."""

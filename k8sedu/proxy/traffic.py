@@ -24,26 +24,32 @@ added: ``LOCAL_HOP`` on the same node, ``REMOTE_HOP`` across nodes.
 
 Requests sent at one instant see the same cluster, so what they share (the nodes that are up,
 the DNS answer, which node owns a pod IP, what a container answers now) is looked up once per
-batch. From ``HIGH_RATE`` on, a new connection's endpoint is drawn from the distribution the
-rules give instead of walking them (``netfilter.py``): the same probabilities, one random number
-per connection instead of one per ``statistic`` rule passed, which at thousands of endpoints is
-what makes an hour of heavy traffic affordable.
+batch. From ``HIGH_RATE`` on, a load is counted by its statistics (``steady.py``): one table of
+outcomes while nothing changes, the requests split over it with one multinomial draw - which is
+what makes a day of steady traffic cost no more than its changes. Loads that need
+per-connection state are sent request by request even then, each new connection's endpoint drawn
+from the distribution the rules give instead of walking them (``netfilter.py``): the same
+probabilities, one random number per connection instead of one per ``statistic`` rule passed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import itertools
 import math
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from k8sedu.proxy.netfilter import Packet
+from k8sedu.proxy.steady import Outcome, SteadyLoad
+from k8sedu.sim import NS, to_ns
 
 BASE_LATENCY = 0.002  # s: a simulated container's answer when no kubelet models it
 LOCAL_HOP = 0.0001  # s: pod-to-pod on one node
 REMOTE_HOP = 0.0005  # s: across the node network
 TICK = 0.1  # s: with a rate, requests due within one tick are sent together
-HIGH_RATE = 10.0  # requests/s: from here on new connections are routed by sampling
-RATE_WINDOW = 1.0  # s: containers learn their request rate averaged over this window
+HIGH_RATE = 10.0  # requests/s: from here on loads are counted by statistics (or sampled)
+RATE_WINDOW = 1.0  # s: request by request, containers learn their rate averaged over this
 EXTERNAL_CLIENT = "172.18.0.1"  # a client outside the cluster (kind's docker host)
 POD_NETWORK = ipaddress.ip_network("10.244.0.0/16")
 SERVICE_NETWORK = ipaddress.ip_network("10.96.0.0/12")
@@ -51,20 +57,46 @@ POD_PREFIX = "10.244."
 INSIDE = (POD_NETWORK, SERVICE_NETWORK)  # addresses only reachable from inside the cluster
 
 
-@dataclass
 class Traffic:
-    """What happened to the requests: per pod, ok, failures by reason, latencies (s)."""
+    """What happened to the requests: per pod, ok, failures by reason, latencies (s).
 
-    target: str
-    per_backend: dict[str, int] = field(default_factory=dict)
-    ok: int = 0
-    failed: dict[str, int] = field(default_factory=dict)
-    latencies: list[float] = field(default_factory=list)  # of the successful requests
-    sender: Sender | None = field(default=None, repr=False, compare=False)
+    A background load fills it in as time runs; reading it counts every request sent so far."""
+
+    def __init__(self, target: str, sender: Sender | None = None) -> None:
+        self.target = target
+        self.sender = sender
+        self._per_backend: dict[str, int] = {}
+        self._ok = 0
+        self._failed: dict[str, int] = {}
+        self._latencies: list[float] = []  # of the successful requests
+
+    def _caught_up(self) -> Traffic:
+        if self.sender is not None:
+            self.sender.catch_up()
+        return self
+
+    @property
+    def per_backend(self) -> dict[str, int]:
+        """Pod name → requests routed there."""
+        return self._caught_up()._per_backend
+
+    @property
+    def ok(self) -> int:
+        return self._caught_up()._ok
+
+    @property
+    def failed(self) -> dict[str, int]:
+        """Failure reason (``connection refused``) → requests."""
+        return self._caught_up()._failed
+
+    @property
+    def latencies(self) -> list[float]:
+        """Latencies of the successful requests, in seconds."""
+        return self._caught_up()._latencies
 
     @property
     def sent(self) -> int:
-        return self.ok + sum(self.failed.values())
+        return self.ok + sum(self._failed.values())
 
     @property
     def success_rate(self) -> float:
@@ -87,6 +119,9 @@ class Traffic:
             f"; failed: {failed}" if failed else ""
         )
 
+    def __repr__(self) -> str:
+        return f"<Traffic {self}>"
+
 
 def percentile95(values: list[float]) -> float | None:
     """The nearest-rank 95th percentile; None for no values."""
@@ -102,6 +137,17 @@ class Connection:
     def __init__(self, client_host, ip: str, port: int, pod: str) -> None:
         self.client_host = client_host
         self.ip, self.port, self.pod = ip, port, pod
+
+
+class Served(NamedTuple):
+    """What one request on an open connection got: the failure reason ("" if it succeeded),
+    its latency, the container that was asked, and whether the request reached it."""
+
+    reason: str
+    latency: float
+    container: object | None = None
+    reached: bool = False
+    hop: float = 0.0  # of the latency: the network's part
 
 
 class Batch:
@@ -130,6 +176,7 @@ class Sender:
         self.rng = cluster.sim.rng("traffic")
         self.sent = 0
         self.timer = None
+        self.steady: SteadyLoad | None = None  # counting by statistics (``steady.py``)
         self.address = self._address(target)
         self.sampled = False  # route new connections by sampling (at HIGH_RATE and above)
         self.batch: Batch | None = None  # while a batch is being sent
@@ -140,15 +187,54 @@ class Sender:
     # -- over time --------------------------------------------------------------------------------
 
     def start(self, count: int, rate: float) -> None:
+        """Send ``count`` requests at ``rate`` per second: those due are sent every tick, from
+        now on; at ``HIGH_RATE`` and above they are counted by their statistics if they can be."""
         self.count, self.rate, self.start_time = count, rate, self.cluster.now
+        self.start_ns = self.cluster.sim.now_ns
         self.sampled = rate >= HIGH_RATE
         self.interval = max(1.0 / rate, TICK)
+        self.step_ns = to_ns(self.interval)
         self.window_start = self.start_time
+        if self.sampled and not self.pool:
+            self.steady = SteadyLoad(self)
+            if self.steady.start():
+                return
+            self.steady = None
         self.timer = self.cluster.sim.every(self.interval, self.tick, first=0)
+
+    def due(self, now: float) -> int:
+        """How many requests are sent by the tick at ``now``."""
+        return min(self.count, math.floor((now - self.start_time) * self.rate) + 1)
+
+    def tick_ns(self, i: int) -> int:
+        return self.start_ns + i * self.step_ns
+
+    def due_at(self, now_ns: int) -> int:
+        """How many requests are sent by the last tick at or before ``now_ns``."""
+        if now_ns < self.start_ns:
+            return 0
+        return self.due(self.tick_ns((now_ns - self.start_ns) // self.step_ns) / NS)
+
+    def last_tick(self) -> int:
+        """The tick that sends the last request."""
+        i = max(0, math.ceil((self.count - 1) / self.rate / self.interval) - 1)
+        while self.due(self.tick_ns(i) / NS) < self.count:
+            i += 1
+        return i
+
+    def one_by_one(self) -> None:
+        """Send request by request from the next tick on (a steady load that cannot go on)."""
+        self.steady = None
+        now_ns = self.cluster.sim.now_ns
+        following = self.tick_ns((now_ns - self.start_ns) // self.step_ns + 1)
+        self.window_start = following / NS
+        self.timer = self.cluster.sim.every(
+            self.interval, self.tick, first=(following - now_ns) / NS
+        )
 
     def tick(self) -> None:
         now = self.cluster.now
-        due = min(self.count, math.floor((now - self.start_time) * self.rate) + 1)
+        due = self.due(now)
         if due > self.sent:
             self.send(due - self.sent)
         elapsed = now + self.interval - self.window_start
@@ -158,57 +244,112 @@ class Sender:
         if self.sent >= self.count:
             self.stop()
 
+    def catch_up(self) -> None:
+        """Count a steady load's requests sent up to now."""
+        if self.steady is not None:
+            self.steady.count_until(self.cluster.sim.now_ns)
+
     def set_rates(self, rates: dict[str, tuple]) -> None:
         """Tell each container how many requests per second this sender now brings it
         (``Container.rps`` drives its CPU use, and so the HPA)."""
+        if rates == self.rates:
+            return
+        touched = {cid: c for cid, (c, _) in (self.rates | rates).items()}
+        before = {cid: c.rps for cid, c in touched.items()}
         for container, rps in self.rates.values():
             container.rps = max(0.0, container.rps - rps)
         for container, rps in rates.values():
             container.rps += rps
         self.rates = rates
+        if any(
+            c.cpu_limit is not None and abs(c.rps - before[cid]) > 1e-9
+            for cid, c in touched.items()
+        ):  # a throttled container answers slower: steady loads need new tables
+            self.cluster.data_plane_changed()
 
     def stop(self) -> None:
+        if self.steady is not None:
+            steady, self.steady = self.steady, None
+            steady.stop()
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-            self.set_rates({})
+        self.set_rates({})
 
     # -- one batch at this instant -----------------------------------------------------------------
 
-    def send(self, n: int) -> None:
-        now = self.cluster.now
+    @contextlib.contextmanager
+    def instant(self):
+        """While requests are sent at this instant: what they share (``Batch``)."""
         self.batch = Batch(self.cluster)
+        try:
+            yield self.batch
+        finally:
+            self.batch = None
+
+    def send(self, n: int) -> None:
+        with self.instant():
+            self._send(n, self.cluster.now)
+        self.sent += n
+
+    def _send(self, n: int, now: float) -> None:
         for i in range(n):
             slot = (self.sent + i) % len(self.pool) if self.pool else None
             conn = self.pool[slot] if slot is not None else None
             if conn is None:
                 conn = self.connect(now)
                 if isinstance(conn, str):
-                    self.record(None, conn, 0.0)
+                    self.record(Outcome("", conn, 0.0))
                     continue
-            ok, reason, latency = self.serve(conn, now)
-            self.record(conn.pod, "" if ok else reason, latency)
+            served = self.serve(conn, now)
+            if served.reached:
+                hit = self.hits.get(served.container.id, (None, 0))[1] + 1
+                self.hits[served.container.id] = (served.container, hit)
+            self.record(Outcome(conn.pod, served.reason, served.latency))
             if slot is not None:
-                self.pool[slot] = conn if ok else None  # a broken connection is opened again
-        self.sent += n
-        self.batch = None
+                self.pool[slot] = None if served.reason else conn  # a broken one is opened again
 
-    def record(self, pod: str | None, reason: str, latency: float) -> None:
+    def record(self, outcome: Outcome, times: int = 1) -> None:
         traffic = self.traffic
-        if pod:
-            name = pod.partition("/")[2]
-            traffic.per_backend[name] = traffic.per_backend.get(name, 0) + 1
-        if reason:
-            traffic.failed[reason] = traffic.failed.get(reason, 0) + 1
+        if outcome.pod:
+            name = outcome.pod.partition("/")[2]
+            traffic._per_backend[name] = traffic._per_backend.get(name, 0) + times
+        if outcome.reason:
+            traffic._failed[outcome.reason] = traffic._failed.get(outcome.reason, 0) + times
         else:
-            traffic.ok += 1
-            traffic.latencies.append(latency)
+            traffic._ok += times
+            traffic._latencies.extend(itertools.repeat(outcome.latency, times))
 
     def connect(self, now: float) -> Connection | str:
         """Open a connection: resolve, pick the client, walk the rules. A str is a failure."""
         client = self.client_host()
         if isinstance(client, str):
             return client
+        aim = self.aim(client)
+        if isinstance(aim, str):
+            return aim
+        entry, packet, pods = aim
+        proxy = entry.proxy
+        verdict, endpoint = (
+            proxy.route(packet, self.rng, now, self.sampled) if proxy else (None, None)
+        )
+        return self.connection(entry, packet, pods, verdict, endpoint)
+
+    def attempts(self, client) -> list[tuple[float, Connection | str]] | None:
+        """Every connection ``connect`` can open from ``client``, with its probability (None
+        when the rules remember earlier connections)."""
+        aim = self.aim(client)
+        if isinstance(aim, str):
+            return [(1.0, aim)]
+        entry, packet, pods = aim
+        routes = entry.proxy.routes(packet) if entry.proxy else [(1.0, None, None)]
+        if routes is None:
+            return None
+        return [(p, self.connection(entry, packet, pods, v, e)) for p, v, e in routes]
+
+    def aim(self, client) -> tuple | str:
+        """The node the connection enters and its first packet, with the DNS answer's pods
+        (``(entry, packet, pods)``), or why there is none."""
         batch = self.batch
         if batch.destination is None:
             batch.destination = self.destination(client)
@@ -221,7 +362,6 @@ class Sender:
         entry = client if client is not None else self.entry_node(dst, dport)
         if entry is None:
             return "connection timed out"
-        proxy = entry.proxy
         packet = batch.packets.get((entry.name, dst, dport, external))
         if packet is None:
             owned = {entry.ip, *self.load_balancer_ips(entry, dst, dport)}
@@ -232,18 +372,39 @@ class Sender:
                 src_local=not external,
                 dst_local=dst in owned,
             )
-        verdict, endpoint = (
-            proxy.route(packet, self.rng, now, self.sampled) if proxy else (None, None)
-        )
+        return entry, packet, pods
+
+    def connection(self, entry, packet: Packet, pods: dict, verdict, endpoint) -> Connection | str:
+        """The connection the kernel's verdict opens, or why none opens."""
         if verdict is not None and verdict.action == "REJECT":
             return "connection refused"
         if verdict is not None and verdict.action == "DROP":
             return "connection timed out"
         if endpoint is not None:
             return Connection(entry, endpoint.ip, endpoint.port, endpoint.pod)
-        if dst.startswith(POD_PREFIX):  # straight to a pod: no NAT
-            return Connection(entry, dst, dport, pods.get(dst) or self.pod_at(dst))
+        if packet.dst.startswith(POD_PREFIX):  # straight to a pod: no NAT
+            return Connection(
+                entry, packet.dst, packet.dport, pods.get(packet.dst) or self.pod_at(packet.dst)
+            )
         return "connection timed out"  # nobody owns that address
+
+    def clients(self) -> list[tuple[object, float]] | None:
+        """The client nodes of a steady load with their shares (a str: no client can send),
+        or None when a request's path depends on more than its client node (``steady.py``)."""
+        if self.pool:
+            return None  # keep-alive connections
+        if self.from_node is not None:
+            clients = [self.client_host()]
+        elif self.outside():
+            return None  # a client outside the cluster: a load balancer picks the node
+        else:
+            clients = self.batch.up or ["connection timed out"]
+        sender = next((c for c in clients if not isinstance(c, str)), None)
+        if sender is not None:
+            self.batch.destination = self.destination(sender)
+            if len(self.batch.destination[3]) > 1:
+                return None  # a headless name
+        return [(c, 1 / len(clients)) for c in clients]
 
     def pod_at(self, ip: str) -> str:
         """The pod (``ns/name``) with this IP, as the kubelet of the node owning it knows."""
@@ -257,14 +418,18 @@ class Sender:
 
     def client_host(self):
         """The node the client runs on; None for a client outside the cluster."""
-        up = self.batch.up
         if self.from_node is not None:
             host = self.cluster.node(self.from_node)
             return host if host.up else "connection timed out"
-        address = self.address[0]
-        if address and not any(ipaddress.ip_address(address) in n for n in INSIDE):
-            return None  # a node or load-balancer address: the client is outside
+        if self.outside():
+            return None
+        up = self.batch.up
         return self.rng.choice(up) if up else "connection timed out"
+
+    def outside(self) -> bool:
+        """Is the target a node or load-balancer address, so the client is outside?"""
+        address = self.address[0]
+        return bool(address) and not any(ipaddress.ip_address(address) in n for n in INSIDE)
 
     def destination(self, client) -> tuple[str, int, dict[str, str], tuple[str, ...]]:
         """``(ip, port, {pod ip: pod}, all addresses)`` of the target, through DNS for a name."""
@@ -322,15 +487,15 @@ class Sender:
         ]
         return self.rng.choice(healthy) if healthy else None
 
-    def serve(self, conn: Connection, now: float) -> tuple[bool, str, float]:
+    def serve(self, conn: Connection, now: float) -> Served:
         """One request on an open connection: the container listening there answers."""
         host = self.owner_of(conn.ip)
         if host is None or not host.up:
-            return False, "connection timed out", 0.0
+            return Served("connection timed out", 0.0)
         hop = LOCAL_HOP if host is conn.client_host else REMOTE_HOP
         lookup = getattr(host.kubelet, "lookup", None)
         if lookup is None:  # no kubelet models containers here: the endpoint just answers
-            return True, "", BASE_LATENCY + hop
+            return Served("", BASE_LATENCY + hop)
         known = self.batch.replies.get((conn.ip, conn.port))
         if known is None:  # a container answers every request of one instant alike
             container = lookup(conn.ip, conn.port)
@@ -338,13 +503,12 @@ class Sender:
             known = self.batch.replies[(conn.ip, conn.port)] = (container, reply)
         container, reply = known
         if container is None:
-            return False, "connection refused", 0.0
+            return Served("connection refused", 0.0)
         if reply.error:
-            return False, reply.error, 0.0
-        self.hits[container.id] = (container, self.hits.get(container.id, (None, 0))[1] + 1)
+            return Served(reply.error, 0.0, container)
         if reply.status >= 500:
-            return False, f"HTTP {reply.status}", reply.latency + hop
-        return True, "", reply.latency + hop
+            return Served(f"HTTP {reply.status}", reply.latency + hop, container, True, hop)
+        return Served("", reply.latency + hop, container, True, hop)
 
     def owner_of(self, pod_ip: str):
         """The node whose pod CIDR (``10.244.<i>.0/24``) holds the address: the pod network's

@@ -1,6 +1,9 @@
+import math
+
 import pytest
 
 from k8sedu import workloads
+from k8sedu.kubelet.runtime import Container
 
 
 @pytest.mark.parametrize(
@@ -82,3 +85,33 @@ def test_flaky_alternates_health():
         False,
     ]
     assert b.next_change(5) == 30 and b.next_change(30) == 40
+
+
+def _limited_web(limit: str | None) -> Container:
+    spec = {"name": "web", "image": "k8sedu/web", "ports": [{"containerPort": 8080}]}
+    if limit:
+        spec["resources"] = {"limits": {"cpu": limit}}
+    return Container("c1", "uid", spec, started=0.0, attempt=0, ip="10.244.1.5")
+
+
+def test_an_unlimited_container_answers_in_the_base_latency_whatever_the_rate():
+    web = _limited_web(None)
+    web.rps = 1000.0
+    assert web.latencies(10.0) == [(1.0, workloads.BASE_LATENCY)]
+
+
+def test_a_limited_container_is_throttled_in_its_busy_seconds():
+    """100m limit, 1m idle + 5m per request/s: a second with 20 or more requests (the one
+    asked included) goes over the limit. At 19 rps on average that is P(Poisson(19) ≥ 19)."""
+    web = _limited_web("100m")
+    web.rps = 19.0
+    spread = web.latencies(10.0)
+    assert sum(p for p, _ in spread) == pytest.approx(1.0)
+    base = workloads.BASE_LATENCY
+    throttled = sum(p for p, t in spread if t > base)
+    poisson = [math.exp(n * math.log(19) - 19 - math.lgamma(n + 1)) for n in range(19)]
+    assert throttled == pytest.approx(1 - sum(poisson), abs=1e-6)
+    # with n others, demand is 1 + 5 (n + 1) millicores: 30 others → 156m → 1.56 × base
+    assert (base * 156 / 100) in [pytest.approx(t) for _, t in spread]
+    web.rps = 0.0
+    assert web.latencies(10.0) == [(1.0, base)]
