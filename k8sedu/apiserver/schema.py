@@ -158,7 +158,14 @@ def _fits(t: Type, v: object) -> bool:
         fields = t.fields
         for key, item in v.items():
             f = fields.get(key)
-            if f is None or (item is not None and not _fits(f, item)):
+            if f is None:
+                return False
+            if item is None:
+                continue
+            if f.tag == STRING or f.tag == TIME:  # most fields: checked here, without a call
+                if type(item) is not str:
+                    return False
+            elif not _fits(f, item):
                 return False
         return True
     if tag == STRING:

@@ -252,30 +252,40 @@ class Informer:
     # -- the indexed store ----------------------------------------------------------------------
 
     def _put(self, key: str, obj: dict, old: dict | None) -> None:
-        if old is not None:
-            self._unindex(key, old)
         self.items[key] = obj
         for name, fn in self.indexers.items():
-            self._index(name, fn, key, obj)
+            after = fn(obj)
+            if old is not None:
+                before = fn(old)
+                if before == after:
+                    continue  # most updates keep every indexed value (a namespace, an owner)
+                self._unindex_values(name, key, before)
+            self._index_values(name, key, after)
 
     def _remove(self, key: str, old: dict) -> None:
         self._unindex(key, old)
         del self.items[key]
 
     def _index(self, name: str, fn: IndexFunc, key: str, obj: dict) -> None:
+        self._index_values(name, key, fn(obj))
+
+    def _index_values(self, name: str, key: str, values) -> None:
         index = self.indices[name]
-        for value in fn(obj):
+        for value in values:
             index.setdefault(value, {})[key] = None
 
     def _unindex(self, key: str, obj: dict) -> None:
         for name, fn in self.indexers.items():
-            index = self.indices[name]
-            for value in fn(obj):
-                keys = index.get(value)
-                if keys is not None:
-                    keys.pop(key, None)
-                    if not keys:
-                        del index[value]
+            self._unindex_values(name, key, fn(obj))
+
+    def _unindex_values(self, name: str, key: str, values) -> None:
+        index = self.indices[name]
+        for value in values:
+            keys = index.get(value)
+            if keys is not None:
+                keys.pop(key, None)
+                if not keys:
+                    del index[value]
 
     # -- calling handlers -----------------------------------------------------------------------
 

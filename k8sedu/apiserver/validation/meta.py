@@ -92,11 +92,17 @@ def _kube_finalizer_names(finalizers: list, path: str) -> list[FieldError]:
 
 def _common(meta: dict, path: str) -> list[FieldError]:
     errs = nonnegative(f"{path}.generation", meta.get("generation"))
-    errs += validate_labels(meta.get("labels"), f"{path}.labels")
-    errs += validate_annotations(meta.get("annotations"), f"{path}.annotations")
-    errs += _owner_references(meta.get("ownerReferences") or [], f"{path}.ownerReferences")
-    errs += _finalizers(meta.get("finalizers") or [], f"{path}.finalizers")
-    return errs + _kube_finalizer_names(meta.get("finalizers") or [], f"{path}.finalizers")
+    # every write checks these: skip the absent ones (most objects have few)
+    if meta.get("labels"):
+        errs += validate_labels(meta["labels"], f"{path}.labels")
+    if meta.get("annotations"):
+        errs += validate_annotations(meta["annotations"], f"{path}.annotations")
+    if meta.get("ownerReferences"):
+        errs += _owner_references(meta["ownerReferences"], f"{path}.ownerReferences")
+    if meta.get("finalizers"):
+        errs += _finalizers(meta["finalizers"], f"{path}.finalizers")
+        errs += _kube_finalizer_names(meta["finalizers"], f"{path}.finalizers")
+    return errs
 
 
 def validate_object_meta(
