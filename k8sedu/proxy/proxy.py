@@ -279,6 +279,14 @@ class KubeProxy(Component):
             for p, v in distribution.shares()
         ]
 
+    def routes_basis(self, packet: Packet):
+        """What ``routes(packet)`` is made from: the rules' distribution, one object for every
+        node whose rules are the same (None with ``recent`` rules; the node if no rule matches)."""
+        programmed = self._programmed_for(packet)
+        if programmed is None:
+            return self
+        return self.kernel.distribution(programmed.compiled(self.large_cluster), packet)
+
     def _programmed_for(self, packet: Packet) -> Programmed | None:
         name = self._by_destination.get((packet.dst, packet.dport, packet.protocol))
         if name is None and packet.dst_local:

@@ -25,23 +25,14 @@ picks an address) and clients outside the cluster (a load balancer picks the nod
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy
 
+from k8sedu.proxy.traffic import LOCAL_HOP, REMOTE_HOP, Outcome, Sender
 from k8sedu.sim import to_ns
 
-if TYPE_CHECKING:
-    from k8sedu.proxy.traffic import Sender
-
-
-class Outcome(NamedTuple):
-    """What one request ends in: the pod it reached (``ns/name``, "" if none), the failure
-    reason ("" when it succeeded) and its latency in seconds."""
-
-    pod: str
-    reason: str
-    latency: float
+NO_RULES = [(1.0, None, None)]  # a node without kube-proxy: the packet goes as addressed
 
 
 class Table(NamedTuple):
@@ -53,36 +44,56 @@ class Table(NamedTuple):
 
 def table(sender: Sender, now: float) -> Table | None:
     """The outcomes of one request sent now, with their probabilities (None: this load needs
-    per-connection state and is sent request by request)."""
+    per-connection state and is sent request by request).
+
+    Client nodes whose rules decide alike (every node, for a Service with the Cluster traffic
+    policy) are taken together: each endpoint is served once, and only the network hop differs
+    between the client on the endpoint's own node and the others."""
+    weights: dict[Outcome, float] = {}
+    shares: dict[str, tuple] = {}
+    changes: list[float | None] = []
+
+    def add(outcome: Outcome, p: float) -> None:
+        weights[outcome] = weights.get(outcome, 0.0) + p
+
     with sender.instant():
         clients = sender.clients()
         if clients is None:
             return None
-        weights: dict[Outcome, float] = {}
-        shares: dict[str, tuple] = {}
-        changes = []
+        groups: dict[int, tuple[tuple, dict]] = {}  # id(basis) → (a client's route, clients)
         for client, weight in clients:
-            attempts = [(1.0, client)] if isinstance(client, str) else sender.attempts(client)
-            if attempts is None:
+            route = client if isinstance(client, str) else sender.routes_from(client)
+            if route is None:
                 return None
-            for p, attempt in attempts:
-                if isinstance(attempt, str):  # no connection
-                    outcome = Outcome("", attempt, 0.0)
-                    weights[outcome] = weights.get(outcome, 0.0) + weight * p
+            if isinstance(route, str):  # no connection
+                add(Outcome("", route, 0.0), weight)
+                continue
+            groups.setdefault(id(route[3]), (route, {}))[1][client] = weight
+        for (entry, packet, pods, _), members in groups.values():
+            total = sum(members.values())
+            for p, verdict, endpoint in entry.proxy.routes(packet) if entry.proxy else NO_RULES:
+                attempt = sender.connection(entry, packet, pods, verdict, endpoint)
+                if isinstance(attempt, str):
+                    add(Outcome("", attempt, 0.0), total * p)
                     continue
                 served = sender.serve(attempt, now)
                 container = served.container
-                spread = [(1.0, served.latency)]
                 if container is not None:
                     changes.append(container.next_change(now))
                 if served.reached:
-                    share = shares.get(container.id, (container, 0.0))[1] + weight * p
+                    share = shares.get(container.id, (container, 0.0))[1] + total * p
                     shares[container.id] = (container, share)
-                    if not served.reason:  # throttled in its busy seconds (Container.latencies)
-                        spread = [(q, t + served.hop) for q, t in container.latencies(now)]
-                for q, latency in spread:
-                    outcome = Outcome(attempt.pod, served.reason, latency)
-                    weights[outcome] = weights.get(outcome, 0.0) + weight * p * q
+                if served.reason:  # a failure: no latency to tell apart
+                    add(Outcome(attempt.pod, served.reason, served.latency), total * p)
+                    continue
+                local = members.get(sender.owner_of(attempt.ip), 0.0)
+                spread = container.latencies(now) if container is not None else None
+                base = served.latency - served.hop
+                for hop, weight in ((LOCAL_HOP, local), (REMOTE_HOP, total - local)):
+                    # throttled in its busy seconds (Container.latencies)
+                    for q, latency in spread or [(1.0, base)]:
+                        if weight:
+                            add(Outcome(attempt.pod, "", latency + hop), weight * p * q)
     later = [t for t in changes if t is not None and t > now]
     return Table(list(weights), list(weights.values()), shares, min(later, default=None))
 

@@ -41,12 +41,11 @@ import math
 from typing import NamedTuple
 
 from k8sedu.proxy.netfilter import Packet
-from k8sedu.proxy.steady import Outcome, SteadyLoad
 from k8sedu.sim import NS, to_ns
 
-BASE_LATENCY = 0.002  # s: a simulated container's answer when no kubelet models it
 LOCAL_HOP = 0.0001  # s: pod-to-pod on one node
 REMOTE_HOP = 0.0005  # s: across the node network
+BASE_LATENCY = 0.002  # s: a simulated container's answer when no kubelet models it
 TICK = 0.1  # s: with a rate, requests due within one tick are sent together
 HIGH_RATE = 10.0  # requests/s: from here on loads are counted by statistics (or sampled)
 RATE_WINDOW = 1.0  # s: request by request, containers learn their rate averaged over this
@@ -139,6 +138,15 @@ class Connection:
         self.ip, self.port, self.pod = ip, port, pod
 
 
+class Outcome(NamedTuple):
+    """What one request ends in: the pod it reached (``ns/name``, "" if none), the failure
+    reason ("" when it succeeded) and its latency in seconds."""
+
+    pod: str
+    reason: str
+    latency: float
+
+
 class Served(NamedTuple):
     """What one request on an open connection got: the failure reason ("" if it succeeded),
     its latency, the container that was asked, and whether the request reached it."""
@@ -176,7 +184,7 @@ class Sender:
         self.rng = cluster.sim.rng("traffic")
         self.sent = 0
         self.timer = None
-        self.steady: SteadyLoad | None = None  # counting by statistics (``steady.py``)
+        self.steady = None  # a SteadyLoad while counted by statistics (``steady.py``)
         self.address = self._address(target)
         self.sampled = False  # route new connections by sampling (at HIGH_RATE and above)
         self.batch: Batch | None = None  # while a batch is being sent
@@ -196,6 +204,8 @@ class Sender:
         self.step_ns = to_ns(self.interval)
         self.window_start = self.start_time
         if self.sampled and not self.pool:
+            from k8sedu.proxy.steady import SteadyLoad  # steady.py builds on this module
+
             self.steady = SteadyLoad(self)
             if self.steady.start():
                 return
@@ -335,17 +345,16 @@ class Sender:
         )
         return self.connection(entry, packet, pods, verdict, endpoint)
 
-    def attempts(self, client) -> list[tuple[float, Connection | str]] | None:
-        """Every connection ``connect`` can open from ``client``, with its probability (None
-        when the rules remember earlier connections)."""
+    def routes_from(self, client) -> tuple | str | None:
+        """Where connections from ``client`` can go: ``(entry, packet, pods, basis)``, the
+        node's rules deciding alike for every client with the same ``basis`` (``routes`` of
+        ``entry.proxy``); a str if none can open, None if the rules remember connections."""
         aim = self.aim(client)
         if isinstance(aim, str):
-            return [(1.0, aim)]
+            return aim
         entry, packet, pods = aim
-        routes = entry.proxy.routes(packet) if entry.proxy else [(1.0, None, None)]
-        if routes is None:
-            return None
-        return [(p, self.connection(entry, packet, pods, v, e)) for p, v, e in routes]
+        basis = entry.proxy.routes_basis(packet) if entry.proxy else entry
+        return None if basis is None else (entry, packet, pods, basis)
 
     def aim(self, client) -> tuple | str:
         """The node the connection enters and its first packet, with the DNS answer's pods
@@ -495,7 +504,7 @@ class Sender:
         hop = LOCAL_HOP if host is conn.client_host else REMOTE_HOP
         lookup = getattr(host.kubelet, "lookup", None)
         if lookup is None:  # no kubelet models containers here: the endpoint just answers
-            return Served("", BASE_LATENCY + hop)
+            return Served("", BASE_LATENCY + hop, hop=hop)
         known = self.batch.replies.get((conn.ip, conn.port))
         if known is None:  # a container answers every request of one instant alike
             container = lookup(conn.ip, conn.port)
