@@ -86,14 +86,13 @@ def table(sender: Sender, now: float) -> Table | None:
                 if served.reason:  # a failure: no latency to tell apart
                     add(Outcome(attempt.pod, served.reason, served.latency), total * p)
                     continue
+                # a throttled container is slower in its busy seconds (Container.latencies)
+                base = [(1.0, served.latency - served.hop)]
+                spread = container.latencies(now) if container is not None else base
                 local = members.get(sender.owner_of(attempt.ip), 0.0)
-                spread = container.latencies(now) if container is not None else None
-                base = served.latency - served.hop
                 for hop, weight in ((LOCAL_HOP, local), (REMOTE_HOP, total - local)):
-                    # throttled in its busy seconds (Container.latencies)
-                    for q, latency in spread or [(1.0, base)]:
-                        if weight:
-                            add(Outcome(attempt.pod, "", latency + hop), weight * p * q)
+                    for q, latency in spread if weight else ():
+                        add(Outcome(attempt.pod, "", latency + hop), weight * p * q)
     later = [t for t in changes if t is not None and t > now]
     return Table(list(weights), list(weights.values()), shares, min(later, default=None))
 
@@ -176,9 +175,7 @@ class SteadyLoad:
         self.sender.set_rates({cid: (c, rate * share) for cid, (c, share) in table.shares.items()})
 
     def end(self) -> None:
-        """The last request was sent."""
-        self.count_until(self.sim.now_ns)
-        self.stop()
+        """The last request was sent: the sender stops (and so does this count)."""
         self.sender.stop()
 
     def stop(self) -> None:

@@ -8,12 +8,14 @@
     viz.scheduler_scores(cluster.scheduler.explain("web-1"))
     viz.etcd_history(cluster, "/registry/pods/")
     viz.kube_proxy_rules(cluster.node("node-1"))
+    viz.capstone_run(k8sedu.capstone.run(docs))  # lesson 12's run over time
 
 The core never imports this package (STYLE.md §8): pictures read the trace and the store.
 The functions are imported here eagerly: three of them share their module's name, and a lazy
 lookup would hand out the module once something imported it.
 """
 
+from k8sedu.viz.capstone import capstone_run
 from k8sedu.viz.etcd import etcd_history
 from k8sedu.viz.history import History, record
 from k8sedu.viz.palette import png
@@ -26,6 +28,7 @@ from k8sedu.viz.traffic import traffic
 __all__ = [
     "History",
     "TopologyLayout",
+    "capstone_run",
     "etcd_history",
     "kube_proxy_rules",
     "png",
