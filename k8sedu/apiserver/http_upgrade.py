@@ -41,7 +41,7 @@ PORT_FORWARD_PROTOCOLS = ("portforward.k8s.io",)
 TUNNEL_PROTOCOL = "SPDY/3.1+portforward.k8s.io"  # client-go/tools/portforward/tunneling_dialer.go
 POLL = 0.25  # seconds between checks for data, the server stopping, and the peer's close
 SEND_TIMEOUT = 10.0
-GOODBYE = 2.0  # seconds a finished session waits for the client to hang up first
+GOODBYE = 10.0  # seconds a finished session waits for the client to hang up first
 
 
 def wanted(path: str, headers: dict[str, str]) -> bool:
@@ -86,8 +86,13 @@ class Wire:
         self.sock.sendall(data)
 
     def linger(self) -> None:
-        """Wait (briefly) for the client to close first, so nothing it sends is answered by a
-        reset that could discard what it has not read yet."""
+        """Send FIN after the last byte, then wait (briefly) for the client to close first:
+        closing before it would answer whatever it still sends with a reset, which can discard
+        what it has not read yet (a busy kubectl may read late)."""
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            return
         for _ in range(int(GOODBYE / POLL)):
             if self.recv() is None:
                 return
