@@ -14,7 +14,7 @@ Linux SYN retries, about 130 s), since a command does not move the simulated clo
 from __future__ import annotations
 
 from k8sedu import workloads
-from k8sedu.proxy import dns, traffic
+from k8sedu.proxy import dns, path, traffic
 
 CONNECT_TIMEOUT_MS = 130_000  # Linux tcp_syn_retries=6: the SYN is given up after ~127-130 s
 
@@ -52,7 +52,7 @@ def _host_port(url: str) -> tuple[str, int | None]:
 
 def _resolver(cluster, node: str | None):
     """The cluster DNS the pod's node reaches (the same cache traffic uses)."""
-    return traffic.cluster_dns(cluster, cluster.hosts.get(node or "") or cluster.control_plane)
+    return path.cluster_dns(cluster, cluster.hosts.get(node or "") or cluster.control_plane)
 
 
 def _request(cluster, host: str, port: int | None, namespace: str, node: str | None):

@@ -29,7 +29,8 @@ from typing import NamedTuple
 
 import numpy
 
-from k8sedu.proxy.traffic import LOCAL_HOP, REMOTE_HOP, Outcome, Sender
+from k8sedu.proxy.path import LOCAL_HOP, REMOTE_HOP, Outcome
+from k8sedu.proxy.traffic import Sender
 from k8sedu.sim import to_ns
 
 NO_RULES = [(1.0, None, None)]  # a node without kube-proxy: the packet goes as addressed
@@ -49,6 +50,7 @@ def table(sender: Sender, now: float) -> Table | None:
     Client nodes whose rules decide alike (every node, for a Service with the Cluster traffic
     policy) are taken together: each endpoint is served once, and only the network hop differs
     between the client on the endpoint's own node and the others."""
+    path = sender.path
     weights: dict[Outcome, float] = {}
     shares: dict[str, tuple] = {}
     changes: list[float | None] = []
@@ -56,13 +58,13 @@ def table(sender: Sender, now: float) -> Table | None:
     def add(outcome: Outcome, p: float) -> None:
         weights[outcome] = weights.get(outcome, 0.0) + p
 
-    with sender.instant():
-        clients = sender.clients()
+    with path.instant():
+        clients = path.clients()
         if clients is None:
             return None
         groups: dict[int, tuple[tuple, dict]] = {}  # id(basis) → (a client's route, clients)
         for client, weight in clients:
-            route = client if isinstance(client, str) else sender.routes_from(client)
+            route = client if isinstance(client, str) else path.routes_from(client)
             if route is None:
                 return None
             if isinstance(route, str):  # no connection
@@ -72,11 +74,11 @@ def table(sender: Sender, now: float) -> Table | None:
         for (entry, packet, pods, _), members in groups.values():
             total = sum(members.values())
             for p, verdict, endpoint in entry.proxy.routes(packet) if entry.proxy else NO_RULES:
-                attempt = sender.connection(entry, packet, pods, verdict, endpoint)
+                attempt = path.connection(entry, packet, pods, verdict, endpoint)
                 if isinstance(attempt, str):
                     add(Outcome("", attempt, 0.0), total * p)
                     continue
-                served = sender.serve(attempt, now)
+                served = path.serve(attempt, now)
                 container = served.container
                 if container is not None:
                     changes.append(container.next_change(now))
@@ -89,7 +91,7 @@ def table(sender: Sender, now: float) -> Table | None:
                 # a throttled container is slower in its busy seconds (Container.latencies)
                 base = [(1.0, served.latency - served.hop)]
                 spread = container.latencies(now) if container is not None else base
-                local = members.get(sender.owner_of(attempt.ip), 0.0)
+                local = members.get(path.owner_of(attempt.ip), 0.0)
                 for hop, weight in ((LOCAL_HOP, local), (REMOTE_HOP, total - local)):
                     for q, latency in spread if weight else ():
                         add(Outcome(attempt.pod, "", latency + hop), weight * p * q)

@@ -5,6 +5,7 @@ import pytest
 from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.proxy import load, steady
+from k8sedu.proxy.path import Path
 from k8sedu.proxy.traffic import HIGH_RATE, Sender
 from tests.proxy.conftest import CHI2_2DF_999, Objects, three_backends
 
@@ -26,13 +27,13 @@ def test_its_cost_does_not_grow_with_the_rate(monkeypatch):
     per second: three (one per backend, for both client nodes, whose rules decide alike)."""
     monkeypatch.setattr(cluster_module, "NODE_PROCESSES", {"kube-proxy": "k8sedu.proxy:KubeProxy"})
     calls = {"table": 0, "serve": 0}
-    real_table, real_serve = steady.table, Sender.serve
+    real_table, real_serve = steady.table, Path.serve
 
     def counted(name, fn):
         return lambda *a: calls.__setitem__(name, calls[name] + 1) or fn(*a)
 
     monkeypatch.setattr(steady, "table", counted("table", real_table))
-    monkeypatch.setattr(Sender, "serve", counted("serve", real_serve))
+    monkeypatch.setattr(Path, "serve", counted("serve", real_serve))
     work = []
     for rps in (20, 20_000):
         cluster = Cluster(nodes=2)
