@@ -218,26 +218,36 @@ class HTTPServer(http.server.ThreadingHTTPServer):
         self.backend = backend
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.handlers: list[threading.Thread] = []  # one per connection, to join at close
         super().__init__(address, APIHandler)
 
     def process_request(self, request, client_address) -> None:
         with self.connections_lock:
             self.connections.add(request)
-        super().process_request(request, client_address)
+            self.handlers = [t for t in self.handlers if t.is_alive()]
+            thread = threading.Thread(
+                target=self.process_request_thread, args=(request, client_address), daemon=True
+            )
+            self.handlers.append(thread)
+        thread.start()
 
     def shutdown_request(self, request) -> None:
         with self.connections_lock:
             self.connections.discard(request)
         super().shutdown_request(request)
 
-    def close(self) -> None:
-        """Stop accepting, then hang up on every open connection (idle keep-alives included)."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop accepting, hang up on every open connection (idle keep-alives included), then
+        wait for their threads: when it returns, no stream holds a watch any more."""
         self.shutdown()
         self.server_close()
         with self.connections_lock:
-            open_now = list(self.connections)
+            open_now, handlers = list(self.connections), list(self.handlers)
         for conn in open_now:
             try:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        for thread in handlers:
+            if thread is not threading.current_thread():
+                thread.join(timeout)
