@@ -8,17 +8,13 @@ Expected values: ``pkg/controller/daemon/util/daemonset_util.go`` (the daemon to
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu import objects
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.daemonset import daemon_tolerations, should_run, target_node
 
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
-
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def cluster() -> Cluster:
     return Cluster(nodes=2)
 
 

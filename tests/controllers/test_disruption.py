@@ -8,17 +8,13 @@ simulated), so no controller replaces them; they are bound by hand and the kubel
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu import objects
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.disruption import scaled
 
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
-
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def cluster() -> Cluster:
     return Cluster(nodes=1)
 
 

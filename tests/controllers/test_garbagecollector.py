@@ -6,17 +6,11 @@ stopped: running, it would release them (``ClaimPods``) and the collector would 
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(
-        cluster_module.CONTROL_PLANE,
-        "kube-controller-manager",
-        "k8sedu.controllers.manager:ControllerManager",
-    )
+def cluster() -> Cluster:
     cluster = Cluster(nodes=1)
     cluster.stop("kube-controller-manager/replicaset")
     return cluster

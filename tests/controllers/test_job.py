@@ -8,17 +8,13 @@ values: REFERENCE §4.5 and ``pkg/controller/job/job_controller.go`` (backoff 10
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu import objects
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.job import TRACKING_FINALIZER, backoff_delay
 
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
-
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def cluster() -> Cluster:
     return Cluster(nodes=1)
 
 

@@ -2,19 +2,13 @@
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.client.controller import Controller
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.serviceaccount import ServiceAccountController
 
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(
-        cluster_module.CONTROL_PLANE,
-        "kube-controller-manager",
-        "k8sedu.controllers.manager:ControllerManager",
-    )
+def cluster() -> Cluster:
     return Cluster(nodes=1)
 
 

@@ -10,18 +10,15 @@ with the default 300 s toleration are deleted 300 s after the taint.
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu import objects
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.nodelifecycle import compute_zone_state
 
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def cluster() -> Cluster:
     return Cluster(nodes=3)  # as in kind, the control-plane node runs a kubelet too
 
 
@@ -127,8 +124,7 @@ def test_recovery_removes_taints(cluster):
         ),
     ],
 )
-def test_zone_disruption(monkeypatch, failing, tainted):
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def test_zone_disruption(failing, tainted):
     cluster = Cluster(nodes=4, zones=["a"])
     cluster.run(30)
     for name in failing:
@@ -139,9 +135,8 @@ def test_zone_disruption(monkeypatch, failing, tainted):
     assert all((UNREACHABLE, "NoSchedule") in taints(cluster, n) for n in failing)
 
 
-def test_eviction_rate_limit_one_node_per_10s(monkeypatch):
+def test_eviction_rate_limit_one_node_per_10s():
     """Two nodes of a 6-node zone go down at once (Normal zone): 0.1 nodes/s with burst 1."""
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
     cluster = Cluster(nodes=6)
     cluster.run(30)
     cluster.fail_node("node-1")

@@ -5,17 +5,13 @@ terminated-pod threshold. Periods from ``pkg/controller/podgc/gc_controller.go``
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu import objects
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.podgc import TERMINATED_POD_THRESHOLD
 
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
-
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def cluster() -> Cluster:
     return Cluster(nodes=2)
 
 

@@ -2,18 +2,12 @@
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.serviceaccount import DESCRIPTION
 
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(
-        cluster_module.CONTROL_PLANE,
-        "kube-controller-manager",
-        "k8sedu.controllers.manager:ControllerManager",
-    )
+def cluster() -> Cluster:
     cluster = Cluster(nodes=1)
     cluster.api.create(
         "namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}

@@ -8,12 +8,10 @@ kubelet is needed.
 
 import pytest
 
-from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
 from k8sedu.controllers.tainteviction import matching_tolerations, min_toleration_seconds
 from k8sedu.objects import tolerates
 
-MANAGER = "k8sedu.controllers.manager:ControllerManager"
 TAINT = {"key": "dedicated", "value": "db", "effect": "NoExecute"}
 
 
@@ -61,8 +59,7 @@ def test_all_taints_must_be_tolerated():
 
 
 @pytest.fixture
-def cluster(monkeypatch) -> Cluster:
-    monkeypatch.setitem(cluster_module.CONTROL_PLANE, "kube-controller-manager", MANAGER)
+def cluster() -> Cluster:
     return Cluster(nodes=1)
 
 
