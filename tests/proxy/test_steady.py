@@ -4,7 +4,7 @@ import pytest
 
 from k8sedu import cluster as cluster_module
 from k8sedu.cluster import Cluster
-from k8sedu.proxy import load, steady
+from k8sedu.proxy import load, steady, traffic
 from k8sedu.proxy.path import Path
 from k8sedu.proxy.traffic import HIGH_RATE, Sender
 from tests.proxy.conftest import CHI2_2DF_999, Objects, three_backends
@@ -156,3 +156,34 @@ def test_a_snapshot_of_a_steady_load_replays_the_same_counts(cluster, make):
         traffic.latencies,
     )
     assert isinstance(copy.sender, Sender)
+
+
+def _failover(monkeypatch, one_by_one: bool) -> dict:
+    """50 rps for 3 minutes at three pods on two nodes; node-2 (two of them) fails at 30 s."""
+    if one_by_one:
+        monkeypatch.setattr(traffic, "HIGH_RATE", float("inf"))
+    cluster = Cluster(nodes=2, seed=3)
+    cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
+        "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
+    for i, node in enumerate(["node-1", "node-2", "node-2"]):
+        cluster.api.create("pods", {"metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
+            "spec": {"nodeName": node, "containers": [{"name": "web", "image": "k8sedu/web",
+            "ports": [{"containerPort": 8080}]}]}})  # fmt: skip
+    cluster.run(30)
+    sent = load(cluster, "web", rps=50, duration=180)
+    assert (sent.sender.steady is None) == one_by_one
+    cluster.run(30)
+    cluster.fail_node("node-2")
+    cluster.run(151)
+    return {"ok": sent.ok, **sent.failed}
+
+
+def test_a_steady_load_meets_a_failure_as_requests_one_by_one_do(monkeypatch):
+    """The same failover counted by statistics and sent request by request: the requests lost
+    to the dead node (until its pods leave the Service, ~50 s) agree within the noise."""
+    steady_counts = _failover(monkeypatch, one_by_one=False)
+    one_by_one = _failover(monkeypatch, one_by_one=True)
+    assert steady_counts["ok"] + steady_counts["connection timed out"] == 9000
+    lost = one_by_one["connection timed out"]
+    assert lost > 1000  # ~2/3 of 50 rps for the ~40-50 s before the endpoints change
+    assert abs(steady_counts["connection timed out"] - lost) < 5 * lost**0.5
