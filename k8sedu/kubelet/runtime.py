@@ -124,11 +124,16 @@ class Container:
         by demand/limit when throttled."""
         if not self.listening(port, now):
             return Reply(None, 0.0, "connection refused")
-        latency = workloads.BASE_LATENCY
-        demand = self.cpu_demand(now)
-        if self.cpu_limit and demand > self.cpu_limit:
-            latency *= demand / self.cpu_limit
+        latency = self.latency_at(self.cpu_demand(now))
         return Reply(200 if self.healthy(now) else 500, latency, None)
+
+    def latency_at(self, demand: float) -> float:
+        """A request's latency when the container demands ``demand`` millicores: slower by
+        demand/limit when CFS throttles it."""
+        base = workloads.BASE_LATENCY
+        if self.cpu_limit and demand > self.cpu_limit:
+            return base * demand / self.cpu_limit
+        return base
 
     def latencies(self, now: float) -> list[tuple[float, float]]:
         """A request's latency by the second it arrives in, as ``(probability, latency)``.
@@ -136,16 +141,14 @@ class Container:
         Requests arrive at random: with ``rps`` expected, a second brings a Poisson number of
         them, and one request finds the CPU as that second's others (and itself) make it -
         throttled, and slower, in the busy seconds when the demand passes the limit."""
-        base = workloads.BASE_LATENCY
         if not self.cpu_limit:
-            return [(1.0, base)]
+            return [(1.0, workloads.BASE_LATENCY)]
         rate, age = self.rps, self.age(now)
         spread: dict[float, float] = {}
         width = 8 * math.sqrt(rate) + 8  # beyond 8 standard deviations: nothing to see
         for others in range(max(0, math.floor(rate - width)), math.ceil(rate + width) + 1):
             p = math.exp(others * math.log(rate) - rate - math.lgamma(others + 1)) if rate else 1.0
-            demand = self.behaviour.cpu(age, others + 1)
-            latency = base * demand / self.cpu_limit if demand > self.cpu_limit else base
+            latency = self.latency_at(self.behaviour.cpu(age, others + 1))
             spread[latency] = spread.get(latency, 0.0) + p
             if not rate:
                 break
