@@ -78,3 +78,16 @@ def three_backends(cluster, make, **spec):
     make.pod("web-2", "node-2", "10.244.2.9")
     cluster.run(1)
     return svc
+
+
+def web_service(cluster, nodes: list[str], env: dict | None = None) -> None:
+    """On a cluster with kubelets: a Service ``web`` and one real ``k8sedu/web`` pod on each of
+    ``nodes`` (``web-0``, ``web-1`` …), with ``env`` for their container."""
+    cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
+        "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
+    container = {"name": "web", "image": "k8sedu/web", "ports": [{"containerPort": 8080}]}
+    if env:
+        container["env"] = [{"name": k, "value": v} for k, v in env.items()]
+    for i, node in enumerate(nodes):
+        cluster.api.create("pods", {"metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
+            "spec": {"nodeName": node, "containers": [container]}})  # fmt: skip

@@ -7,7 +7,7 @@ from k8sedu.cluster import Cluster
 from k8sedu.proxy import load, steady, traffic
 from k8sedu.proxy.path import Path
 from k8sedu.proxy.traffic import HIGH_RATE, Sender
-from tests.proxy.conftest import CHI2_2DF_999, Objects, three_backends
+from tests.proxy.conftest import CHI2_2DF_999, Objects, three_backends, web_service
 
 
 def test_a_steady_load_splits_like_requests_sent_one_by_one(cluster, make):
@@ -64,13 +64,8 @@ def test_requests_after_a_node_fails_time_out_and_those_before_do_not(cluster, m
 def test_a_container_gets_requests_once_it_listens():
     """A server that takes 5 s to start refuses connections until then, and no longer."""
     cluster = Cluster(nodes=1)
-    cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
-        "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
-    cluster.api.create("pods", {"metadata": {"name": "web", "labels": {"app": "web"}},
-        "spec": {"nodeName": "node-1", "containers": [{"name": "web", "image": "k8sedu/web",
-        "env": [{"name": "STARTUP_SECONDS", "value": "30"}],
-        "ports": [{"containerPort": 8080}]}]}})  # fmt: skip
-    cluster.run_until(lambda c: c.api.get("pods", "web").get("status", {}).get("podIP"), 30)
+    web_service(cluster, ["node-1"], env={"STARTUP_SECONDS": "30"})
+    cluster.run_until(lambda c: c.api.get("pods", "web-0").get("status", {}).get("podIP"), 30)
     cluster.run(5)  # Ready without a readiness probe: in the Service while still starting
     started = cluster.node("node-1").kubelet.workers
     (worker,) = started.values()
@@ -84,12 +79,7 @@ def test_a_container_gets_requests_once_it_listens():
 
 def test_container_rates_are_the_expected_share():
     cluster = Cluster(nodes=2)
-    cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
-        "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
-    for i in range(2):
-        cluster.api.create("pods", {"metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-            "spec": {"nodeName": f"node-{i + 1}", "containers": [{"name": "web",
-            "image": "k8sedu/web", "ports": [{"containerPort": 8080}]}]}})  # fmt: skip
+    web_service(cluster, ["node-1", "node-2"])
     cluster.run(30)
     traffic = load(cluster, "web", rps=40, duration=60)
     cluster.run(10)
@@ -123,15 +113,10 @@ def test_switching_affinity_on_falls_back_to_request_by_request(cluster, make):
     assert traffic.sent == 2000 and sorted(added.values())[-1] == sum(added.values())
 
 
-def test_same_seed_same_counts(make):
+def test_same_seed_same_counts():
     def play():
         cluster = Cluster(nodes=2, seed=7)
-        cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
-            "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
-        for i in range(3):
-            cluster.api.create("pods", {"metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-                "spec": {"nodeName": f"node-{i % 2 + 1}", "containers": [{"name": "web",
-                "image": "k8sedu/web", "ports": [{"containerPort": 8080}]}]}})  # fmt: skip
+        web_service(cluster, ["node-1", "node-2", "node-1"])
         cluster.run(30)
         traffic = load(cluster, "web", rps=50, duration=60)
         cluster.run(20)
@@ -163,12 +148,7 @@ def _failover(monkeypatch, one_by_one: bool) -> dict:
     if one_by_one:
         monkeypatch.setattr(traffic, "HIGH_RATE", float("inf"))
     cluster = Cluster(nodes=2, seed=3)
-    cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
-        "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
-    for i, node in enumerate(["node-1", "node-2", "node-2"]):
-        cluster.api.create("pods", {"metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-            "spec": {"nodeName": node, "containers": [{"name": "web", "image": "k8sedu/web",
-            "ports": [{"containerPort": 8080}]}]}})  # fmt: skip
+    web_service(cluster, ["node-1", "node-2", "node-2"])
     cluster.run(30)
     sent = load(cluster, "web", rps=50, duration=180)
     assert (sent.sender.steady is None) == one_by_one

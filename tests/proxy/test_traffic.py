@@ -5,7 +5,7 @@ import pytest
 from k8sedu.cluster import Cluster
 from k8sedu.proxy import load
 from k8sedu.proxy.traffic import percentile95
-from tests.proxy.conftest import CHI2_2DF_999, three_backends
+from tests.proxy.conftest import CHI2_2DF_999, three_backends, web_service
 
 
 def test_new_connections_split_evenly_over_three_pods(cluster, make):
@@ -149,12 +149,7 @@ def test_load_balancer_gets_an_address_from_the_range(monkeypatch):
 
 def test_a_real_kubelet_serves_the_requests():
     cluster = Cluster(nodes=2)
-    cluster.api.create("services", {"metadata": {"name": "web"}, "spec": {
-        "selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})  # fmt: skip
-    for i in range(2):
-        cluster.api.create("pods", {"metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-            "spec": {"nodeName": f"node-{i + 1}", "containers": [{"name": "web",
-            "image": "k8sedu/web", "ports": [{"containerPort": 8080}]}]}})  # fmt: skip
+    web_service(cluster, ["node-1", "node-2"])
     cluster.run(30)
     traffic = cluster.request("web", 100, from_node="node-1")
     assert traffic.ok == 100 and sorted(traffic.per_backend) == ["web-0", "web-1"]
