@@ -281,7 +281,8 @@ class KubeProxy(Component):
 
     def routes_basis(self, packet: Packet):
         """What ``routes(packet)`` is made from: the rules' distribution, one object for every
-        node whose rules are the same (None with ``recent`` rules; the node if no rule matches)."""
+        node whose rules are the same (None with ``recent`` rules; this kube-proxy if no rule
+        matches)."""
         programmed = self._programmed_for(packet)
         if programmed is None:
             return self
