@@ -80,6 +80,7 @@ def test_subresources_and_events(pair):
 
 def test_watch_delivers_changes_on_a_background_thread(pair):
     cluster, real = pair
+    cluster.run(5)  # start-up writes first (the root CA publisher's kube-root-ca.crt)
     seen = []
     rv = real.api.list("configmaps").resource_version
     handle = real.api.watch("configmaps", seen.append, "default", resource_version=rv)
